@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Site tasks for the microneedling site: one command, one subcommand per task.
+
+    python scripts/site_tool.py check         front matter and clinic settings
+    python scripts/site_tool.py grades [SITE]  reading grade of every built page
+
+MkDocs also loads this file as a hook (see `hooks:` in mkdocs.yml), so the same
+checks stop `mkdocs build` and `mkdocs serve` before anything is written. The
+hook only validates: the site builds the same without it.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SITE = ROOT / "site"
+INCLUDES = "includes"
+
+# Front matter every page carries, and what each field must be.
+DESCRIPTION_MAX = 160
+TITLE_MAX = 65
+# Clinic settings (extra.clinic in mkdocs.yml) and their nested reviewer block.
+CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer"}
+REVIEWER_KEYS = {"name", "credentials"}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+
+
+class SiteError(ValueError):
+    """Bad input, with the file and field it concerns in the message."""
+
+
+# --- Front matter -----------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def read_front_matter(path: Path) -> dict:
+    """The page's YAML front matter; SiteError if it is missing or not YAML."""
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if not match:
+        raise SiteError(f"{path}: no front matter (a block between '---' lines at the top)")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        raise SiteError(f"{path}: front matter is not valid YAML: {error}") from None
+    if not isinstance(meta, dict):
+        raise SiteError(f"{path}: front matter must be 'field: value' lines")
+    return meta
+
+
+def check_page_meta(path: Path, meta: dict) -> None:
+    """Raise SiteError naming the file and field for the first bad field."""
+    def field_error(field: str, problem: str) -> SiteError:
+        return SiteError(f"{path}: front matter field '{field}' {problem}")
+
+    for field in ("title", "description"):
+        value = meta.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise field_error(field, "is missing or empty")
+    if len(meta["title"]) > TITLE_MAX:
+        raise field_error("title", f"is longer than {TITLE_MAX} characters")
+    if len(meta["description"]) > DESCRIPTION_MAX:
+        raise field_error("description", f"is longer than {DESCRIPTION_MAX} characters")
+    for field in ("reviewed", "next_review"):
+        if field not in meta:
+            raise field_error(field, "is missing (a date such as 2026-11-22)")
+        if not isinstance(meta[field], dt.date) or isinstance(meta[field], dt.datetime):
+            raise field_error(field, f"is not a date in YYYY-MM-DD form: {meta[field]!r}")
+    if meta["next_review"] <= meta["reviewed"]:
+        raise field_error("next_review", "must be later than 'reviewed'")
+
+
+def content_pages(docs: Path = DOCS) -> list[Path]:
+    """Every Markdown page under docs/, leaving out the shared includes."""
+    return sorted(p for p in docs.rglob("*.md") if INCLUDES not in p.relative_to(docs).parts)
+
+
+def check_front_matter(docs: Path = DOCS) -> None:
+    for path in content_pages(docs):
+        check_page_meta(path.relative_to(docs.parent), read_front_matter(path))
+
+
+# --- Clinic settings ----------------------------------------------------------
+
+def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
+    """Validate extra.clinic; None means a neutral site and is fine."""
+    if clinic is None:
+        return
+    where = f"{source}: extra.clinic"
+    if not isinstance(clinic, dict):
+        raise SiteError(f"{where} must be a block of 'field: value' settings")
+    unknown = set(clinic) - CLINIC_KEYS
+    if unknown:
+        raise SiteError(f"{where}.{sorted(unknown)[0]} is not a known setting "
+                        f"(known: {', '.join(sorted(CLINIC_KEYS))})")
+    if not isinstance(clinic.get("name"), str) or not clinic["name"].strip():
+        raise SiteError(f"{where}.name is required when a clinic is set")
+    for key in CLINIC_KEYS - {"reviewer"}:
+        if key in clinic and not isinstance(clinic[key], str):
+            raise SiteError(f"{where}.{key} must be text (put quotes around it)")
+    rules = {"email": (EMAIL, "is not an email address"),
+             "booking_url": (URL, "must be a full http:// or https:// address"),
+             "phone": (PHONE, "is not a phone number (digits, spaces, +, brackets)")}
+    for key, (pattern, problem) in rules.items():
+        if key in clinic and not pattern.match(clinic[key]):
+            raise SiteError(f"{where}.{key} {problem}: {clinic[key]!r}")
+    reviewer = clinic.get("reviewer")
+    if reviewer is not None:
+        if not isinstance(reviewer, dict):
+            raise SiteError(f"{where}.reviewer must have 'name' and 'credentials'")
+        unknown = set(reviewer) - REVIEWER_KEYS
+        if unknown:
+            raise SiteError(f"{where}.reviewer.{sorted(unknown)[0]} is not a known setting")
+        for key in sorted(REVIEWER_KEYS):
+            if not isinstance(reviewer.get(key), str) or not reviewer[key].strip():
+                raise SiteError(f"{where}.reviewer.{key} is required")
+
+
+# --- MkDocs hook: validate before anything is written -------------------------
+
+def on_config(config):
+    from mkdocs.exceptions import PluginError
+
+    try:
+        check_clinic(config.extra.get("clinic"), Path(config.config_file_path).name)
+        check_front_matter(Path(config.docs_dir))
+    except SiteError as error:
+        raise PluginError(str(error)) from None
+    return config
+
+
+# --- Reading grade of built pages -------------------------------------------
+
+BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd",
+          "figcaption", "summary", "blockquote", "div", "section", "details", "tr"}
+SKIPPED_TAGS = {"script", "style", "svg", "code", "pre", "template"}
+# Reference lists are citations, not prose; permalinks are the pilcrow signs.
+SKIPPED_CLASSES = {"headerlink", "references", "page-info", "md-source-file"}
+VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source"}
+
+
+class ArticleText(HTMLParser):
+    """Collects the text blocks inside the page's <article>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.depth = 0          # depth inside <article>
+        self.skip_depth = 0     # depth inside something we leave out
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        if self.depth == 0:
+            if tag == "article":
+                self.depth = 1
+            return
+        self.depth += 1
+        if self.skip_depth:
+            self.skip_depth += 1
+        elif tag in SKIPPED_TAGS or classes & SKIPPED_CLASSES:
+            self.skip_depth = 1
+        if tag in BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if tag in VOID or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.skip_depth:
+            self.skip_depth -= 1
+        if tag in BLOCKS or self.depth == 0:
+            self.flush()
+
+    def handle_data(self, data):
+        if self.depth and not self.skip_depth:
+            self.current.append(data)
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’.\-][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def article_sentences(html: str) -> list[list[str]]:
+    """The article's sentences, each a list of tokens (words and punctuation)."""
+    parser = ArticleText()
+    parser.feed(html)
+    parser.flush()
+    sentences = []
+    for block in parser.blocks:
+        for sentence in SENTENCE_END.split(block):
+            tokens = TOKEN.findall(sentence)
+            if any(WORD.match(t) for t in tokens):
+                sentences.append(tokens)
+    return sentences
+
+
+def word_count(tokens: list[str]) -> int:
+    return sum(1 for t in tokens if WORD.match(t))
+
+
+def reading_grade(sentences: list[list[str]]) -> float:
+    """Flesch-Kincaid grade, measured by the `readability` package."""
+    import readability
+
+    text = "\n".join(" ".join(tokens) for tokens in sentences)
+    return readability.getmeasures(text, lang="en")["readability grades"]["Kincaid"]
+
+
+def built_pages(site: Path = SITE) -> list[Path]:
+    """Every built content page (index.html), leaving out the 404 page and redirects."""
+    pages = []
+    for path in sorted(site.rglob("index.html")):
+        html = path.read_text(encoding="utf-8")
+        if "<article" in html:
+            pages.append(path)
+    return pages
+
+
+def page_url(path: Path, site: Path = SITE) -> str:
+    """'/benefits/' for site/benefits/index.html."""
+    parent = path.parent.relative_to(site).as_posix()
+    return "/" if parent == "." else f"/{parent}/"
+
+
+# --- Serving the built site with nginx -----------------------------------------
+
+def nginx_config(root: Path, port: int, prefix: Path, base_path: str = "/") -> str:
+    """An nginx config serving `root` as a static host would: gzip on, and the
+    site's own 404 page with status 404. For a site published under a subpath
+    (GitHub Pages project sites), put the build in root/<subpath>/ and pass
+    base_path="/<subpath>/"."""
+    import os
+
+    user = "user root;" if os.geteuid() == 0 else ""
+    base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+    return f"""{user}
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    gzip on;
+    gzip_comp_level 6;
+    gzip_min_length 256;
+    gzip_types text/css application/javascript application/json image/svg+xml text/xml application/xml text/plain;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        absolute_redirect off;
+        error_page 404 {base}404.html;
+        location / {{ root {root}; try_files $uri $uri/ =404; }}
+    }}
+}}
+"""
+
+
+def cmd_grades(args) -> int:
+    site = Path(args.site)
+    grades = []
+    for path in built_pages(site):
+        sentences = article_sentences(path.read_text(encoding="utf-8"))
+        grade = reading_grade(sentences)
+        longest = max(word_count(s) for s in sentences)
+        grades.append(grade)
+        print(f"{page_url(path, site):40} grade {grade:4.1f}  sentences {len(sentences):4}  longest {longest:2} words")
+    print(f"{'average':40} grade {sum(grades) / len(grades):4.1f}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_ConfigLoader)
+    try:
+        check_clinic((config.get("extra") or {}).get("clinic"))
+        check_front_matter()
+    except SiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"ok: front matter of {len(content_pages())} pages and clinic settings")
+    return 0
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, treating its !ENV tags as plain values."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help=cmd_check.__doc__ or "front matter and clinic settings")
+    grades = commands.add_parser("grades", help="reading grade of every built page")
+    grades.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
+    args = parser.parse_args(argv)
+    return {"check": cmd_check, "grades": cmd_grades}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

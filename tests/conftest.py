@@ -1,0 +1,151 @@
+"""Shared fixtures: the strict build (once per session), nginx serving it on a
+free loopback port with gzip, and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import site_tool  # noqa: E402
+
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+CHROMIUM = "/usr/bin/chromium"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# As root, Chromium needs --no-sandbox; the rest keep it off this machine's
+# closed network (it otherwise tries Google's hosts at every start).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Parts of the project a build reads; copied when a test builds a changed copy.
+PROJECT_PARTS = ["docs", "overrides", "scripts", "mkdocs.yml"]
+
+
+def build_site(project: Path, site_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the strict MkDocs build of `project` into `site_dir`."""
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project, capture_output=True, text=True,
+        env={**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the parts of the project the build reads, to change in a test."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        else:
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+def read_config(path: Path = ROOT / "mkdocs.yml") -> dict:
+    return yaml.load(path.read_text(), Loader=site_tool._ConfigLoader)
+
+
+class Build:
+    def __init__(self, site: Path, log: str):
+        self.site = site
+        self.log = log
+
+    def html(self, url: str) -> str:
+        """The built HTML of a page, by its URL ('/benefits/')."""
+        return (self.site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+    def pages(self) -> list[str]:
+        """URLs of every built content page."""
+        return [site_tool.page_url(p, self.site) for p in site_tool.built_pages(self.site)]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Build:
+    site = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site)
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    return Build(site, result.stdout + result.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Nginx:
+    """A real nginx serving a folder on a free loopback port."""
+
+    def __init__(self, root: Path, prefix: Path, base_path: str = "/", config: str | None = None):
+        self.port = free_port()
+        self.prefix = prefix
+        self.base_path = base_path
+        prefix.mkdir(parents=True, exist_ok=True)
+        conf = prefix / "nginx.conf"
+        conf.write_text(config or site_tool.nginx_config(root, self.port, prefix, base_path))
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}{base_path}"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.process.stdout.read().decode()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start listening within 10 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def nginx(built_site, tmp_path_factory):
+    server = Nginx(built_site.site, tmp_path_factory.mktemp("nginx"))
+    yield server
+    server.stop()
+
+
+def fetch(url: str, headers: dict | None = None):
+    """(status, headers, body) of a GET, without raising on 4xx."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab; `page.console_errors` collects console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda message: message.type == "error" and tab.console_errors.append(message.text))
+    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    yield tab
+    context.close()
