@@ -251,6 +251,7 @@ def nginx_config(root: Path, port: int, prefix: Path, base_path: str = "/") -> s
     base_path="/<subpath>/"."""
     import os
 
+    root, prefix = Path(root).resolve(), Path(prefix).resolve()
     user = "user root;" if os.geteuid() == 0 else ""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     return f"""{user}
