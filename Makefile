@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check clean
+.PHONY: serve build test check clean bench-search
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: $(BIN)/.installed
 	@command -v chromium >/dev/null || { echo "make test needs Chromium: sudo apt-get install chromium" >&2; exit 1; }
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make test needs nginx: sudo apt-get install nginx" >&2; exit 1; }
 	$(BIN)/pytest tests
+
+## bench-search: search index size and keypress-to-results times (numbers, not a test)
+bench-search: build
+	$(BIN)/python scripts/site_tool.py search-bench
 
 clean:
 	rm -rf site site.tmp .pytest_cache

@@ -3,6 +3,7 @@
 
     python scripts/site_tool.py check         front matter and clinic settings
     python scripts/site_tool.py grades [SITE]  reading grade of every built page
+    python scripts/site_tool.py search-bench   search index size, keypress-to-results times
 
 MkDocs also loads this file as a hook (see `hooks:` in mkdocs.yml), so the same
 checks stop `mkdocs build` and `mkdocs serve` before anything is written. The
@@ -283,6 +284,92 @@ http {{
 """
 
 
+class Nginx:
+    """A real nginx serving `root` on a free loopback port until stop()."""
+
+    def __init__(self, root: Path, prefix: Path, base_path: str = "/", config: str | None = None):
+        import shutil
+        import socket
+        import subprocess
+        import time
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        prefix = Path(prefix)
+        prefix.mkdir(parents=True, exist_ok=True)
+        conf = prefix / "nginx.conf"
+        conf.write_text(config or nginx_config(root, self.port, prefix, base_path))
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.process = subprocess.Popen(
+            [binary, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}{base_path}"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.process.stdout.read().decode()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start listening within 10 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+# --- Browser helpers (Debian's Chromium driven by Playwright) -----------------
+
+CHROMIUM = "/usr/bin/chromium"
+# As root, Chromium needs --no-sandbox; the rest keep it off this machine's
+# closed network (otherwise it tries Google's hosts at every start).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SEARCH_QUERIES = ROOT / "tests" / "data" / "search-queries.yml"
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def search_like_a_person(page, query: str, base_url: str) -> list[str]:
+    """Type `query` into the open page's search box key by key, wait for the
+    results to settle, and return the distinct result pages in order as site
+    paths ('/faq/'). Opens the search box with the keyboard if needed."""
+    import time
+
+    box = page.locator(".md-search__input")
+    if not box.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("/")
+        box.wait_for(state="visible")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(query, delay=15)
+    snapshot = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(0.12)
+        current = page.evaluate("""() => [
+            document.querySelector('.md-search-result__meta').textContent.trim(),
+            [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')].map(a => a.href)]""")
+        if current == snapshot and not current[0].lower().startswith(("initializing", "type to start")):
+            break
+        snapshot = current
+    pages = []
+    for href in snapshot[1]:
+        path = "/" + href.split("#")[0].split("?")[0].removeprefix(base_url).lstrip("/")
+        if path not in pages:
+            pages.append(path)
+    return pages
+
+
+def load_search_queries() -> list[dict]:
+    return yaml.safe_load(SEARCH_QUERIES.read_text())
+
+
 def cmd_grades(args) -> int:
     site = Path(args.site)
     grades = []
@@ -294,6 +381,58 @@ def cmd_grades(args) -> int:
         print(f"{page_url(path, site):40} grade {grade:4.1f}  sentences {len(sentences):4}  longest {longest:2} words")
     print(f"{'average':40} grade {sum(grades) / len(grades):4.1f}")
     return 0
+
+
+def cmd_search_bench(args) -> int:
+    """Search index size, and the time from the last keypress of each query
+    to the first change in the results, in Chromium against nginx."""
+    import gzip
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    site = Path(args.site).resolve()
+    index = (site / "search" / "search_index.json").read_bytes()
+    docs = len(yaml.safe_load(index)["docs"])
+    print(f"search index: {len(index):,} bytes, {len(gzip.compress(index, 6)):,} bytes gzipped, {docs} sections")
+    server = Nginx(site, Path(args.work) / "nginx-search-bench")
+    times = []
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(server.url)
+            page.evaluate(KEYPRESS_TIMER)
+            for q in load_search_queries():
+                query = q["query"]
+                search_like_a_person(page, query[:-1], server.url) if len(query) > 1 else None
+                page.keyboard.press(query[-1])
+                page.wait_for_function("window.__bench.t1 !== null", timeout=10_000)
+                elapsed = page.evaluate("window.__bench.t1 - window.__bench.t0")
+                times.append(elapsed)
+                if args.verbose:
+                    print(f"  {elapsed:6.1f} ms  {query}")
+            browser.close()
+    finally:
+        server.stop()
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    print(f"keypress to first results over {len(times)} queries: median {statistics.median(times):.1f} ms, "
+          f"95th percentile {p95:.1f} ms, max {times[-1]:.1f} ms")
+    return 0
+
+
+# Records when the last key goes down (t0) and when the results first change after it (t1).
+KEYPRESS_TIMER = """() => {
+  window.__bench = {t0: null, t1: null};
+  document.querySelector('.md-search__input').addEventListener('keydown', () => {
+    window.__bench.t0 = performance.now(); window.__bench.t1 = null;
+  }, {capture: true});
+  new MutationObserver(() => {
+    const b = window.__bench;
+    if (b.t0 !== null && b.t1 === null) b.t1 = performance.now();
+  }).observe(document.querySelector('.md-search-result'), {childList: true, subtree: true, characterData: true});
+}"""
 
 
 def cmd_check(args) -> int:
@@ -321,8 +460,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help=cmd_check.__doc__ or "front matter and clinic settings")
     grades = commands.add_parser("grades", help="reading grade of every built page")
     grades.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
+    bench = commands.add_parser("search-bench", help="search index size and keypress-to-results times")
+    bench.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
+    bench.add_argument("--work", default="/tmp", help="folder for nginx's temporary files")
+    bench.add_argument("--verbose", action="store_true", help="print every query's time")
     args = parser.parse_args(argv)
-    return {"check": cmd_check, "grades": cmd_grades}[args.command](args)
+    return {"check": cmd_check, "grades": cmd_grades, "search-bench": cmd_search_bench}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,10 @@ free loopback port with gzip, and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,12 +19,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import site_tool  # noqa: E402
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-CHROMIUM = "/usr/bin/chromium"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-# As root, Chromium needs --no-sandbox; the rest keep it off this machine's
-# closed network (it otherwise tries Google's hosts at every start).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Parts of the project a build reads; copied when a test builds a changed copy.
 PROJECT_PARTS = ["docs", "overrides", "scripts", "mkdocs.yml"]
 
@@ -48,6 +41,11 @@ def copy_project(dest: Path) -> Path:
         else:
             shutil.copy2(source, dest / part)
     return dest
+
+
+def page_text(html: str) -> str:
+    """The visible words of an HTML page, tags removed, spaces folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def read_config(path: Path = ROOT / "mkdocs.yml") -> dict:
@@ -76,45 +74,9 @@ def built_site(tmp_path_factory) -> Build:
     return Build(site, result.stdout + result.stderr)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Nginx:
-    """A real nginx serving a folder on a free loopback port."""
-
-    def __init__(self, root: Path, prefix: Path, base_path: str = "/", config: str | None = None):
-        self.port = free_port()
-        self.prefix = prefix
-        self.base_path = base_path
-        prefix.mkdir(parents=True, exist_ok=True)
-        conf = prefix / "nginx.conf"
-        conf.write_text(config or site_tool.nginx_config(root, self.port, prefix, base_path))
-        self.process = subprocess.Popen(
-            [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf), "-g", "daemon off;"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.port}{base_path}"
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stdout.read().decode()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not start listening within 10 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def nginx(built_site, tmp_path_factory):
-    server = Nginx(built_site.site, tmp_path_factory.mktemp("nginx"))
+    server = site_tool.Nginx(built_site.site, tmp_path_factory.mktemp("nginx"))
     yield server
     server.stop()
 
@@ -134,7 +96,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = site_tool.launch_chromium(playwright)
         yield chromium
         chromium.close()
 

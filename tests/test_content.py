@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import site_tool
-from conftest import ROOT, build_site, copy_project
+from conftest import ROOT, build_site, copy_project, page_text
 
 # Clinics link to these addresses, so they never change.
 REQUIRED_PAGES = ["/", "/what-is-microneedling/", "/benefits/", "/conditions/", "/process/",
@@ -179,10 +179,6 @@ def test_the_two_diagrams_are_shown_with_descriptions(built_site):
         svg = (built_site.site / "assets" / "images" / diagram).read_text()
         assert "<title" in svg and "<desc" in svg
         assert 'fill="#ffffff"' in svg, "diagrams sit on their own light card in both colour schemes"
-
-
-def page_text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_shared_text_is_written_once_and_included(built_site):
