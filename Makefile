@@ -5,6 +5,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# A clinic's own settings file (see README, "Host it for your clinic").
+CONFIG ?= mkdocs.yml
 # Material 9.8 prints a long notice about MkDocs 2.0 on every run; we pin
 # mkdocs<2, so the notice is noise.
 export DISABLE_MKDOCS_2_WARNING := true
@@ -19,13 +21,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 ## serve: the site at http://127.0.0.1:8000 with live reload
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --config-file $(CONFIG) --dev-addr 127.0.0.1:8000
 
 ## build: a strict build into site/. It is written to a temporary folder
 ## first, so a failed build never leaves a half-written site/.
 build: $(BIN)/.installed
 	rm -rf site.tmp
-	$(BIN)/mkdocs build --strict --site-dir site.tmp
+	$(BIN)/mkdocs build --strict --config-file $(CONFIG) --site-dir site.tmp
 	rm -rf site && mv site.tmp site
 
 ## check: front matter and clinic settings only (fast, no build)

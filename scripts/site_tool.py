@@ -4,6 +4,8 @@
     python scripts/site_tool.py check         front matter and clinic settings
     python scripts/site_tool.py grades [SITE]  reading grade of every built page
     python scripts/site_tool.py search-bench   search index size, keypress-to-results times
+    python scripts/site_tool.py faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
+    python scripts/site_tool.py share-image    redraw the share image
 
 MkDocs also loads this file as a hook (see `hooks:` in mkdocs.yml), so the same
 checks stop `mkdocs build` and `mkdocs serve` before anything is written. The
@@ -70,6 +72,9 @@ def check_page_meta(path: Path, meta: dict) -> None:
             raise field_error(field, "is missing or empty")
     if len(meta["title"]) > TITLE_MAX:
         raise field_error("title", f"is longer than {TITLE_MAX} characters")
+    if '"' in meta["description"]:
+        # Material writes the description into an HTML attribute unescaped.
+        raise field_error("description", "must not contain double quotes (\"); use single quotes")
     if len(meta["description"]) > DESCRIPTION_MAX:
         raise field_error("description", f"is longer than {DESCRIPTION_MAX} characters")
     for field in ("reviewed", "next_review"):
@@ -435,6 +440,69 @@ KEYPRESS_TIMER = """() => {
 }"""
 
 
+# --- Generated files (committed; regenerate after editing their source) ------
+
+FAQ_PAGE = DOCS / "faq.md"
+FAQ_SCHEMA = ROOT / "overrides" / "partials" / "faq-schema.html"
+SHARE_IMAGE = DOCS / "assets" / "images" / "share.png"
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+
+def faq_entries(markdown: str) -> list[tuple[str, str]]:
+    """(question, answer) pairs of the FAQ page: each '### ' heading and the
+    paragraph under it, without the closing "read more" link."""
+    body = FRONT_MATTER.sub("", markdown)
+    entries = []
+    for block in re.split(r"^### ", body, flags=re.M)[1:]:
+        heading, _, rest = block.partition("\n")
+        question = re.sub(r"\s*\{#[^}]*\}\s*$", "", heading).strip()
+        answer = rest.strip().split("\n\n")[0]
+        answer = re.sub(r"\s*\[[^\]]+\]\([^)]+\)$", "", answer)
+        answer = MARKDOWN_LINK.sub(r"\1", answer).replace("**", "")
+        entries.append((question, " ".join(answer.split())))
+    return entries
+
+
+def render_faq_schema(markdown: str) -> str:
+    import json
+
+    data = {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [
+        {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}
+        for q, a in faq_entries(markdown)]}
+    return ("{#- Generated from docs/faq.md by `python scripts/site_tool.py faq-schema`: do not edit. -#}\n"
+            '<script type="application/ld+json">\n'
+            f"{json.dumps(data, indent=1, ensure_ascii=False)}\n</script>\n")
+
+
+def cmd_faq_schema(args) -> int:
+    FAQ_SCHEMA.write_text(render_faq_schema(FAQ_PAGE.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote {FAQ_SCHEMA.relative_to(ROOT)} ({len(faq_entries(FAQ_PAGE.read_text()))} questions)")
+    return 0
+
+
+SHARE_CARD = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">
+<rect width="1200" height="630" fill="#283593"/>
+<g fill="#ffffff" transform="translate(90 120) scale(6)"><path d="M3 17h18v3H3zM5 6h2v10H5zm4 2h2v8H9zm4-3h2v11h-2zm4 2h2v9h-2z"/></g>
+<text x="90" y="350" fill="#ffffff" font-family="DejaVu Sans, sans-serif" font-size="76" font-weight="700">Microneedling explained</text>
+<text x="90" y="430" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">What it can and cannot do, the process and the risks.</text>
+<text x="90" y="490" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">Plain English, checked against medical evidence.</text>
+</svg>"""
+
+
+def cmd_share_image(args) -> int:
+    """Draw the 1200 x 630 share image offline with Chromium (no download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1200, "height": 630})
+        page.set_content(f"<body style='margin:0'>{SHARE_CARD}</body>")
+        page.screenshot(path=str(SHARE_IMAGE))
+        browser.close()
+    print(f"wrote {SHARE_IMAGE.relative_to(ROOT)}")
+    return 0
+
+
 def cmd_check(args) -> int:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_ConfigLoader)
     try:
@@ -464,8 +532,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
     bench.add_argument("--work", default="/tmp", help="folder for nginx's temporary files")
     bench.add_argument("--verbose", action="store_true", help="print every query's time")
+    commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
+    commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
-    return {"check": cmd_check, "grades": cmd_grades, "search-bench": cmd_search_bench}[args.command](args)
+    return {"check": cmd_check, "grades": cmd_grades, "search-bench": cmd_search_bench,
+            "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ def test_front_matter_is_valid_on_every_page():
     ("title: T\ndescription: D\nreviewed: 01/01/2026\nnext_review: 2026-06-01", "reviewed"),
     ("title: T\ndescription: " + "x" * 161 + "\nreviewed: 2026-01-01\nnext_review: 2026-06-01", "description"),
     ("title: T\ndescription: D\nreviewed: 2026-06-01\nnext_review: 2026-01-01", "next_review"),
+    ("title: T\ndescription: 'Say \"hi\"'\nreviewed: 2026-01-01\nnext_review: 2026-06-01", "description"),
 ])
 def test_bad_front_matter_fails_the_build_naming_file_and_field(tmp_path, front_matter, field):
     project = copy_project(tmp_path / "project")

@@ -1,0 +1,256 @@
+"""Clinic-ready: clinic settings on and off, invalid settings, printable
+handouts with QR codes, stable deep links, redirects, sharing tags and
+structured data."""
+import io
+import json
+import re
+
+import pytest
+import yaml
+from PIL import Image
+from pypdf import PdfReader
+
+import site_tool
+from conftest import ROOT, Build, build_site, copy_project, fetch, page_text
+
+CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
+CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
+HANDOUTS = ["/handouts/before-your-appointment/", "/handouts/aftercare/"]
+
+
+def write_clinic_config(project, clinic: dict) -> str:
+    """A clinic's own config file that inherits mkdocs.yml; returns its name."""
+    config = {"INHERIT": "mkdocs.yml", "site_url": CLINIC_SITE_URL, "extra": {"clinic": clinic}}
+    (project / "clinic.yml").write_text(yaml.safe_dump(config))
+    return "clinic.yml"
+
+
+def build_with_config(project, config_name, site):
+    import os
+    import subprocess
+
+    from conftest import MKDOCS
+    return subprocess.run([str(MKDOCS), "build", "--strict", "-f", config_name, "--site-dir", str(site)],
+                          cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"})
+
+
+@pytest.fixture(scope="session")
+def clinic_site(tmp_path_factory) -> Build:
+    project = copy_project(tmp_path_factory.mktemp("clinic-project"))
+    site = tmp_path_factory.mktemp("clinic-site")
+    result = build_with_config(project, write_clinic_config(project, CLINIC), site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Build(site, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def clinic_nginx(clinic_site, tmp_path_factory):
+    server = site_tool.Nginx(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx"))
+    yield server
+    server.stop()
+
+
+def json_ld(html: str) -> list[dict]:
+    return [json.loads(block) for block in
+            re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+
+
+# --- Clinic settings -----------------------------------------------------------
+
+def test_clinic_details_appear_on_every_page(clinic_site):
+    pages = clinic_site.pages()
+    assert len(pages) >= 13
+    for url in pages:
+        html = clinic_site.html(url)
+        assert 'class="clinic-contact"' in html, url
+        assert f"Talk to {CLINIC['name']}" in html, url
+        assert 'href="tel:+442079460000"' in html, url
+        assert f'href="mailto:{CLINIC["email"]}"' in html, url
+        assert f'href="{CLINIC["booking_url"]}">Book a consultation' in html, url
+        assert f"Provided by {CLINIC['name']}" in html, url
+        assert f"Reviewed by {CLINIC['reviewer']['name']}" in html, url
+        page_data = json_ld(html)[0]
+        assert page_data["publisher"]["name"] == CLINIC["name"], url
+        assert page_data["reviewedBy"]["name"] == CLINIC["reviewer"]["name"], url
+
+
+def test_without_clinic_settings_the_site_is_neutral(built_site):
+    for url in built_site.pages():
+        html = built_site.html(url)
+        for trace in ("clinic-contact", "Provided by", "Reviewed by", ">Book a consultation<", '"publisher"', '"reviewedBy"'):
+            assert trace not in html, f"{url} shows {trace!r} with no clinic set"
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"booking_url": "ftp://riverside.example/book"}, "extra.clinic.booking_url"),
+    ({"booking_url": "javascript:alert(1)"}, "extra.clinic.booking_url"),
+    ({"fax": "020 7946 0001"}, "extra.clinic.fax"),
+    ({"email": "hello at riverside"}, "extra.clinic.email"),
+    ({"phone": "call us"}, "extra.clinic.phone"),
+    ({"name": ""}, "extra.clinic.name"),
+    ({"reviewer": {"name": "Dr Jane Doe"}}, "extra.clinic.reviewer.credentials"),
+])
+def test_invalid_clinic_settings_stop_the_build_naming_the_field(tmp_path, change, field):
+    project = copy_project(tmp_path / "project")
+    config = write_clinic_config(project, {**CLINIC, **change})
+    site = tmp_path / "site"
+    result = build_with_config(project, config, site)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"clinic.yml: {field}" in output, output
+    assert not site.exists() or not any(site.iterdir()), "nothing may be written before the check"
+
+
+# --- Printable handouts --------------------------------------------------------
+
+def printed_pages(page, url: str, paper: str) -> PdfReader:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
+
+
+@pytest.mark.parametrize("mode", ["neutral", "clinic"])
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_each_handout_prints_on_exactly_one_page(request, page, mode, paper):
+    server = request.getfixturevalue("nginx" if mode == "neutral" else "clinic_nginx")
+    for url in HANDOUTS:
+        pdf = printed_pages(page, server.url + url.lstrip("/"), paper)
+        assert len(pdf.pages) == 1, f"{url} prints on {len(pdf.pages)} {paper} pages ({mode})"
+        text = " ".join(pdf.pages[0].extract_text().split())
+        assert "general information, not medical advice" in text
+        if mode == "clinic":
+            assert CLINIC["phone"] in text and CLINIC["email"] in text, f"{url} printed without contact details"
+
+
+def test_handouts_reuse_the_text_of_the_process_and_safety_pages(built_site):
+    process, safety = page_text(built_site.html("/process/")), page_text(built_site.html("/safety/"))
+    before = page_text(built_site.html("/handouts/before-your-appointment/"))
+    aftercare = page_text(built_site.html("/handouts/aftercare/"))
+    assert "Keep it clean. Wash your face gently" in process and "Keep it clean. Wash your face gently" in aftercare
+    assert "Call your clinic or a doctor if you notice" in safety and "Call your clinic or a doctor if you notice" in aftercare
+    assert "Microneedling is not right for everyone" in safety and "Microneedling is not right for everyone" in before
+
+
+def test_handout_qr_code_decodes_to_the_page_url(clinic_nginx, clinic_site, page):
+    import zxingcpp
+
+    for url in HANDOUTS:
+        page.goto(clinic_nginx.url + url.lstrip("/"))
+        live_url = CLINIC_SITE_URL + url.lstrip("/")
+        assert f'href="{live_url}"' in clinic_site.html(url), "the address is printed in words too"
+        qr = page.locator(".handout-link__qr svg")
+        qr.wait_for()
+        image = Image.open(io.BytesIO(qr.screenshot()))
+        decoded = [result.text for result in zxingcpp.read_barcodes(image)]
+        assert decoded == [live_url], f"{url}: QR decodes to {decoded}"
+    assert page.console_errors == []
+
+
+def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page):
+    page.goto(nginx.url + "sources/")
+    page.emulate_media(media="print")
+    for chrome in [".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"]:
+        assert page.locator(chrome).first.evaluate("el => getComputedStyle(el).display") == "none", chrome
+    external = page.locator('.md-typeset a[href^="http"]').first
+    after = external.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "http" in after, after
+
+
+# --- Stable deep links ---------------------------------------------------------
+
+def test_every_heading_has_a_permanent_anchor_link(built_site):
+    for url in built_site.pages():
+        html = built_site.html(url)
+        headings = re.findall(r"<h([2-6]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", html, re.S)
+        assert headings, url
+        for level, anchor, inner in headings:
+            if 'class="clinic-contact__title"' in inner:
+                continue
+            assert f'href="#{anchor}"' in inner and "headerlink" in inner, f"{url}#{anchor}"
+
+
+def test_handout_sections_clinics_link_to_are_pinned(built_site):
+    pinned = {"/handouts/aftercare/": ["aftercare", "warning-signs", "what-is-normal"],
+              "/handouts/before-your-appointment/": ["getting-ready", "who-should-not-have-it", "questions-to-ask"]}
+    for url, ids in pinned.items():
+        for anchor in ids:
+            assert f'id="{anchor}"' in built_site.html(url), f"{url}#{anchor}"
+
+
+@pytest.mark.parametrize("old, new", [
+    ("aftercare/", "/process/#aftercare"),
+    ("side-effects/", "/safety/#common-side-effects"),
+    ("contraindications/", "/safety/#who-should-not-have-it"),
+])
+def test_redirects_land_on_the_moved_section(nginx, page, old, new):
+    page.goto(nginx.url + old)
+    page.wait_for_url("**" + new)
+    assert page.url == nginx.url.rstrip("/") + new
+    assert page.locator(new[new.index("#"):]).count() == 1
+
+
+# --- Sharing and search engines ------------------------------------------------
+
+def test_canonical_description_and_social_tags_on_every_page(clinic_site):
+    for url in clinic_site.pages():
+        html = clinic_site.html(url)
+        canonical = CLINIC_SITE_URL + url.lstrip("/")
+        assert f'<link rel="canonical" href="{canonical}">' in html, url
+        assert re.search(r'<meta name="description" content="[^"]{20,160}">', html), url
+        for tag in ["og:title", "og:description", "og:image", "og:url", "og:type"]:
+            assert f'property="{tag}"' in html, f"{url} lacks {tag}"
+        assert f'<meta property="og:url" content="{canonical}">' in html
+        assert f'<meta property="og:image" content="{CLINIC_SITE_URL}assets/images/share.png">' in html
+        assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_share_image_is_made_offline_at_the_size_platforms_expect(built_site):
+    with Image.open(built_site.site / "assets" / "images" / "share.png") as image:
+        assert image.size == (1200, 630)
+
+
+def test_sitemap_and_robots(clinic_site):
+    sitemap = (clinic_site.site / "sitemap.xml").read_text()
+    for url in clinic_site.pages():
+        assert f"<loc>{CLINIC_SITE_URL}{url.lstrip('/')}</loc>" in sitemap, url
+    robots = (clinic_site.site / "robots.txt").read_text()
+    assert f"Sitemap: {CLINIC_SITE_URL}sitemap.xml" in robots
+
+
+def test_every_content_page_has_medical_web_page_json_ld(built_site):
+    for url in built_site.pages():
+        data = json_ld(built_site.html(url))
+        assert data, url
+        page_data = data[0]
+        assert page_data["@context"] == "https://schema.org"
+        assert page_data["@type"] == "MedicalWebPage"
+        assert page_data["name"] and page_data["description"] and page_data["url"].endswith(url)
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page_data["lastReviewed"])
+        assert page_data["about"]["@type"] == "MedicalProcedure"
+        assert "Collagen induction therapy" in page_data["about"]["alternateName"]
+
+
+def test_faq_json_ld_lists_every_question_with_its_visible_answer(built_site):
+    html = built_site.html("/faq/")
+    faq = [d for d in json_ld(html) if d["@type"] == "FAQPage"]
+    assert len(faq) == 1
+    questions = faq[0]["mainEntity"]
+    assert len(questions) >= 30
+    visible = page_text(html)
+    for item in questions:
+        assert item["@type"] == "Question" and item["acceptedAnswer"]["@type"] == "Answer"
+        assert item["name"] in visible, item["name"]
+        assert item["acceptedAnswer"]["text"] in visible, f"answer not visible: {item['name']}"
+
+
+def test_faq_json_ld_is_current_with_the_faq_page():
+    expected = site_tool.render_faq_schema(site_tool.FAQ_PAGE.read_text())
+    assert site_tool.FAQ_SCHEMA.read_text() == expected, \
+        "docs/faq.md changed: run `python scripts/site_tool.py faq-schema`"
+
+
+def test_404_is_served_with_status_404(nginx):
+    status, _, body = fetch(nginx.url + "no-such-page/")
+    assert status == 404
+    assert b"md-content" in body
