@@ -340,6 +340,19 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (WCAG 2.2 A and AA plus best practice) on the open page;
+    one line per violation and element."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:160]}"
+            for v in results["violations"] for node in v["nodes"]]
+
+
 def search_like_a_person(page, query: str, base_url: str) -> list[str]:
     """Type `query` into the open page's search box key by key, wait for the
     results to settle, and return the distinct result pages in order as site
