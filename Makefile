@@ -12,11 +12,20 @@ CONFIG ?= mkdocs.yml
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check clean bench-search
+.PHONY: serve build test requirements-for-tests check clean bench-search audit
+
+# Checkers the tests drive in the browser and on the built HTML (axe-core,
+# the Nu HTML Checker, Lighthouse), pinned in package-lock.json. Install
+# scripts are skipped: vnu-jar's would try to download a Java runtime.
+NODE_DEPS := node_modules/.installed
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 ## serve: the site at http://127.0.0.1:8000 with live reload
@@ -35,14 +44,23 @@ check: $(BIN)/.installed
 	$(BIN)/python scripts/site_tool.py check
 
 ## test: the whole suite (needs Debian's chromium and nginx)
-test: $(BIN)/.installed
+test: requirements-for-tests $(BIN)/.installed $(NODE_DEPS)
+	$(BIN)/pytest tests
+
+# System packages the tests need, named when one is missing.
+requirements-for-tests:
 	@command -v chromium >/dev/null || { echo "make test needs Chromium: sudo apt-get install chromium" >&2; exit 1; }
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make test needs nginx: sudo apt-get install nginx" >&2; exit 1; }
-	$(BIN)/pytest tests
+	@command -v java >/dev/null || { echo "make test needs Java for the HTML checker: sudo apt-get install default-jre-headless" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "make test needs Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; }
 
 ## bench-search: search index size and keypress-to-results times (numbers, not a test)
 bench-search: build
 	$(BIN)/python scripts/site_tool.py search-bench
 
+## audit: Lighthouse (mobile) on every page, served gzipped by nginx; writes reports/
+audit: $(BIN)/.installed $(NODE_DEPS)
+	$(BIN)/python scripts/site_tool.py audit
+
 clean:
-	rm -rf site site.tmp .pytest_cache
+	rm -rf site site.tmp .pytest_cache node_modules reports

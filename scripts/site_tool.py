@@ -4,12 +4,14 @@
     python scripts/site_tool.py check         front matter and clinic settings
     python scripts/site_tool.py grades [SITE]  reading grade of every built page
     python scripts/site_tool.py search-bench   search index size, keypress-to-results times
+    python scripts/site_tool.py audit          Lighthouse scores of every page (reports/)
     python scripts/site_tool.py faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
     python scripts/site_tool.py share-image    redraw the share image
 
 MkDocs also loads this file as a hook (see `hooks:` in mkdocs.yml), so the same
 checks stop `mkdocs build` and `mkdocs serve` before anything is written. The
-hook only validates: the site builds the same without it.
+hook also draws the handouts' QR codes; without it the site still builds, and
+handouts show their address in words only.
 """
 from __future__ import annotations
 
@@ -143,6 +145,23 @@ def on_config(config):
     except SiteError as error:
         raise PluginError(str(error)) from None
     return config
+
+
+def on_page_context(context, page, config, nav):
+    """Handouts carry a QR code of their public address (canonical URL, which
+    follows site_url / SITE_URL), drawn here as inline SVG so it prints with
+    no JavaScript. Without this hook the handout still shows the address."""
+    if page.meta.get("handout") and page.canonical_url:
+        page.meta["qr_svg"] = qr_svg(page.canonical_url)
+    return context
+
+
+def qr_svg(url: str) -> str:
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff",
+                                                title=f"QR code for {url}")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 # --- Reading grade of built pages -------------------------------------------
@@ -289,18 +308,26 @@ http {{
 """
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class Nginx:
     """A real nginx serving `root` on a free loopback port until stop()."""
 
-    def __init__(self, root: Path, prefix: Path, base_path: str = "/", config: str | None = None):
+    def __init__(self, root: Path, prefix: Path, base_path: str = "/", config: str | None = None,
+                 port: int | None = None):
         import shutil
         import socket
         import subprocess
         import time
 
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = port or free_port()
         prefix = Path(prefix)
         prefix.mkdir(parents=True, exist_ok=True)
         conf = prefix / "nginx.conf"
@@ -453,6 +480,67 @@ KEYPRESS_TIMER = """() => {
 }"""
 
 
+# --- Lighthouse audit (a benchmark that reports numbers) ----------------------
+
+REPORTS = ROOT / "reports"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+METRICS = {"first-contentful-paint": "FCP ms", "largest-contentful-paint": "LCP ms",
+           "total-blocking-time": "TBT ms", "cumulative-layout-shift": "CLS",
+           "total-byte-weight": "bytes"}
+
+
+def cmd_audit(args) -> int:
+    """Build the site for a loopback address, serve it gzipped with nginx, run
+    Lighthouse (mobile) on every page and write reports/audit.md and .json."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+    import time
+
+    REPORTS.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="audit-"))
+    port = free_port()
+    site = work / "site"
+    started = time.perf_counter()
+    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
+                           cwd=ROOT, capture_output=True, text=True,
+                           env={**os.environ, "SITE_URL": f"http://127.0.0.1:{port}/"})
+    build_seconds = time.perf_counter() - started
+    if build.returncode:
+        print(build.stderr, file=sys.stderr)
+        return 1
+    server = Nginx(site, work / "nginx", port=port)
+    rows = []
+    try:
+        for page in built_pages(site):
+            url = page_url(page, site)
+            out = work / "lighthouse.json"
+            subprocess.run([str(LIGHTHOUSE), server.url.rstrip("/") + url, "--quiet", "--output=json",
+                            f"--output-path={out}", f"--only-categories={','.join(CATEGORIES)}",
+                            "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
+                           check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+            result = json.loads(out.read_text())
+            row = {"page": url}
+            row.update({c: round(100 * (result["categories"][c]["score"] or 0)) for c in CATEGORIES})
+            row.update({label: round(result["audits"][key]["numericValue"], 3 if key.startswith("cumulative") else 0)
+                        for key, label in METRICS.items()})
+            rows.append(row)
+            print("  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
+    finally:
+        server.stop()
+    lines = [f"# Lighthouse audit ({result['lighthouseVersion']}, mobile, gzip via nginx)", "",
+             f"Strict build time: {build_seconds:.1f} s. Pages: {len(rows)}.", "",
+             "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows]
+    (REPORTS / "audit.md").write_text("\n".join(lines) + "\n")
+    (REPORTS / "audit.json").write_text(json.dumps({"build_seconds": build_seconds, "pages": rows}, indent=2))
+    print(f"build {build_seconds:.1f} s; lowest scores: " +
+          ", ".join(f"{c} {min(r[c] for r in rows)}" for c in CATEGORIES) + "; report: reports/audit.md")
+    return 0
+
+
 # --- Generated files (committed; regenerate after editing their source) ------
 
 FAQ_PAGE = DOCS / "faq.md"
@@ -545,11 +633,12 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
     bench.add_argument("--work", default="/tmp", help="folder for nginx's temporary files")
     bench.add_argument("--verbose", action="store_true", help="print every query's time")
+    commands.add_parser("audit", help="Lighthouse on every page, written to reports/")
     commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
     commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
     return {"check": cmd_check, "grades": cmd_grades, "search-bench": cmd_search_bench,
-            "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}[args.command](args)
+            "audit": cmd_audit, "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}[args.command](args)
 
 
 if __name__ == "__main__":

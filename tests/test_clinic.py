@@ -162,7 +162,7 @@ def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page
 def test_every_heading_has_a_permanent_anchor_link(built_site):
     for url in built_site.pages():
         html = built_site.html(url)
-        headings = re.findall(r"<h([2-6]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", html, re.S)
+        headings = re.findall(r"<h([2-6])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", html, re.S)
         assert headings, url
         for level, anchor, inner in headings:
             if 'class="clinic-contact__title"' in inner:

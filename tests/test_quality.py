@@ -1,0 +1,269 @@
+"""Quality gates that do not depend on machine speed: accessibility (axe),
+privacy (no third-party requests, no cookies), a byte budget per page, valid
+HTML (vnu), links and anchors, JavaScript off, and a subpath deploy."""
+import gzip
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+import site_tool
+from conftest import ROOT, build_site, fetch
+
+BUDGET_BYTES = 100_000          # first visit, compressed, search included
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+COMPRESSED_TYPES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
+# Material puts autocomplete="off" on its two hidden toggle checkboxes so that
+# Firefox does not restore an open drawer or search after a reload; the
+# validator rejects the attribute on checkboxes. Upstream keeps it on purpose:
+# squidfunk/mkdocs-material#1513. This is the only message let through.
+MATERIAL_TOGGLE_AUTOCOMPLETE = ("Attribute “autocomplete” is only allowed when the input type is",
+                                'class="md-toggle"')
+
+
+# --- Accessibility -------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_no_violations(browser, nginx, built_site, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for url in built_site.pages() + ["/no-such-page/"]:
+        page.goto(nginx.url + url.lstrip("/"))
+        actual = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert actual == ("slate" if scheme == "dark" else "default"), url
+        problems += [f"{url}: {v}" for v in site_tool.axe_violations(page)]
+    # The search dialog, open and showing results.
+    page.goto(nginx.url)
+    assert site_tool.search_like_a_person(page, "scars", nginx.url)
+    problems += [f"search dialog: {v}" for v in site_tool.axe_violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_keyboard_skip_link_and_visible_focus(nginx, page):
+    page.goto(nginx.url + "process/")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("""() => { const el = document.activeElement;
+        return {cls: el.className, text: el.textContent.trim(), visible: el.getBoundingClientRect().height > 0}; }""")
+    assert "md-skip" in skip["cls"] and skip["visible"], skip
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        # Material's colour toggle is a hidden radio whose label shows the focus ring.
+        info = page.evaluate("""() => { const el = document.activeElement;
+            const s = getComputedStyle(el.classList.contains('md-option') ? el.nextElementSibling : el);
+            return {tag: el.tagName, label: el.getAttribute('aria-label') || el.getAttribute('title') || el.textContent.trim().slice(0, 40),
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, shadow: s.boxShadow !== 'none'}; }""")
+        assert info["outline"] or info["shadow"], f"focus is not visible on {info}"
+        reached.add(info["label"])
+    assert any("Switch to" in label for label in reached), "colour scheme toggle is not reachable"
+    assert "Safety" in reached, "site navigation is not reachable"
+
+
+# --- Privacy -------------------------------------------------------------------
+
+def test_no_request_leaves_the_site_and_no_cookies(browser, nginx, built_site):
+    context = browser.new_context()
+    page = context.new_page()
+    origin = f"http://127.0.0.1:{nginx.port}"
+    outside, cookies_set = [], []
+    page.on("request", lambda r: r.url.startswith((origin + "/", "data:", "blob:")) or outside.append(r.url))
+    page.on("response", lambda r: r.headers.get("set-cookie") and cookies_set.append(r.url))
+    for url in built_site.pages():
+        page.goto(nginx.url + url.lstrip("/"))
+        page.wait_for_load_state("networkidle")
+    assert site_tool.search_like_a_person(page, "pain", nginx.url)
+    assert outside == [], outside
+    assert cookies_set == []
+    assert context.cookies() == []
+    assert page.evaluate("document.cookie") == ""
+    context.close()
+
+
+# --- Speed: byte budget ---------------------------------------------------------
+
+class AssetRefs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "icon"):
+            self.refs.append(attrs["href"])
+        elif tag in ("script", "img") and attrs.get("src"):
+            self.refs.append(attrs["src"])
+
+
+def first_visit_files(site: Path, url: str) -> list[Path]:
+    """Every file a first visit to `url` loads: the page, its stylesheets,
+    scripts, images and icon, Material's search worker and the search index."""
+    page_file = site / url.strip("/") / "index.html"
+    html = page_file.read_text()
+    parser = AssetRefs()
+    parser.feed(html)
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S).group(1))
+    refs = parser.refs + [config["search"], config["base"] + "/search/search_index.json"]
+    files = [page_file]
+    for ref in refs:
+        path = urlsplit(urljoin("http://site" + url, ref)).path
+        files.append(site / path.lstrip("/"))
+    return sorted(set(files))
+
+
+def transfer_size(path: Path) -> int:
+    data = path.read_bytes()
+    return len(gzip.compress(data, 6)) if path.suffix in COMPRESSED_TYPES else len(data)
+
+
+def test_first_visit_to_every_page_fits_the_byte_budget(built_site):
+    report = []
+    for url in built_site.pages():
+        files = first_visit_files(built_site.site, url)
+        total = sum(transfer_size(f) for f in files)
+        report.append((total, url))
+        print(f"first visit {total:7,} bytes compressed  {url}")
+        assert all(f.is_file() for f in files), url
+    over = [f"{url}: {total:,}" for total, url in report if total > BUDGET_BYTES]
+    assert not over, f"over {BUDGET_BYTES:,} bytes: {over}"
+
+
+def test_budget_counts_everything_the_browser_loads(browser, nginx, built_site):
+    """The budget's file list is what Chromium really requests."""
+    for url in ["/", "/process/", "/handouts/aftercare/"]:
+        context = browser.new_context()
+        page = context.new_page()
+        requested = set()
+        page.on("request", lambda r: requested.add(urlsplit(r.url).path))
+        page.goto(nginx.url + url.lstrip("/"))
+        page.wait_for_load_state("networkidle")
+        page.keyboard.press("/")  # opening search must not fetch more than counted
+        page.wait_for_load_state("networkidle")
+        counted = {"/" + str(f.relative_to(built_site.site)).replace("index.html", "")
+                   for f in first_visit_files(built_site.site, url)}
+        assert requested <= counted, f"{url}: loaded but not counted: {requested - counted}"
+        context.close()
+
+
+# --- Valid HTML, links and anchors ---------------------------------------------
+
+def test_nu_html_checker_reports_no_errors(built_site):
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html",
+                             str(built_site.site)], capture_output=True, text=True)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [m for m in messages if m["type"] == "error"
+              and not (m["message"].startswith(MATERIAL_TOGGLE_AUTOCOMPLETE[0])
+                       and MATERIAL_TOGGLE_AUTOCOMPLETE[1] in m.get("extract", ""))]
+    checked = len(list(built_site.site.rglob("*.html")))
+    print(f"vnu: {checked} HTML files, {len(errors)} errors, "
+          f"{len(messages) - len(errors)} of Material's known toggle message")
+    assert checked >= 14
+    assert not errors, "\n".join(f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in errors)
+
+
+class LinksAndIds(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key) and tag in ("a", "link", "script", "img"):
+                self.links.append(attrs[key])
+
+
+def test_every_internal_link_and_anchor_in_the_built_site_resolves(built_site):
+    site = built_site.site
+    parsed = {}
+    for html_file in site.rglob("*.html"):
+        parser = LinksAndIds()
+        parser.feed(html_file.read_text())
+        parsed[html_file] = parser
+    broken = []
+    for html_file, parser in parsed.items():
+        if html_file.name == "404.html" or "<article" not in html_file.read_text():
+            continue  # the 404 page links by site_url; redirect stubs hold one link each
+        page_url = "http://site/" + str(html_file.relative_to(site)).replace("index.html", "")
+        for link in parser.links:
+            target = urlsplit(urljoin(page_url, link))
+            if target.scheme not in ("http", "https") or target.netloc != "site":
+                continue
+            path = site / target.path.lstrip("/")
+            path = path / "index.html" if target.path.endswith("/") else path
+            if not path.is_file():
+                broken.append(f"{html_file.relative_to(site)}: {link}")
+            elif target.fragment and path in parsed and target.fragment not in parsed[path].ids:
+                broken.append(f"{html_file.relative_to(site)}: {link} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_unknown_urls_get_the_helpful_404_page(nginx, page):
+    status, _, body = fetch(nginx.url + "does/not/exist/")
+    assert status == 404
+    response = page.goto(nginx.url + "does/not/exist/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    links = page.locator("article a")
+    assert links.count() >= 5
+    links.filter(has_text="Questions and answers").click()
+    page.wait_for_url("**/faq/")
+
+
+# --- Robust: JavaScript off, subpath --------------------------------------------
+
+def test_pages_read_and_navigate_with_javascript_off(browser, nginx, built_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for url in built_site.pages():
+        response = page.goto(nginx.url + url.lstrip("/"))
+        assert response.status == 200
+        assert page.locator("article h1").is_visible(), url
+        assert len(page.locator("article").inner_text()) > 300, url
+        nav = page.locator(".md-nav--primary a.md-nav__link[href]")
+        assert nav.count() >= 10, url
+    page.goto(nginx.url)
+    page.locator(".md-nav--primary a.md-nav__link", has_text="Safety").first.click()
+    page.wait_for_url("**/safety/")
+    assert page.locator("article h1").inner_text().startswith("Is microneedling safe")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def subpath_server(tmp_path_factory):
+    """The site built for, and served under, /microneedling/."""
+    root = tmp_path_factory.mktemp("subpath-root")
+    port = site_tool.free_port()
+    result = build_site(ROOT, root / "microneedling", env={"SITE_URL": f"http://127.0.0.1:{port}/microneedling/"})
+    assert result.returncode == 0, result.stderr
+    server = site_tool.Nginx(root, tmp_path_factory.mktemp("subpath-nginx"), "/microneedling/", port=port)
+    yield server
+    server.stop()
+
+
+def test_site_works_under_a_subpath(subpath_server, page, built_site):
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+    for url in built_site.pages():
+        page.goto(subpath_server.url + url.lstrip("/"))
+        assert page.locator("article h1").count() == 1
+    found = site_tool.search_like_a_person(page, "aftercare", subpath_server.url.rstrip("/"))
+    assert found and all(not p.startswith("/microneedling/") for p in found)
+    page.locator(".md-search-result__item a").first.click()
+    page.wait_for_load_state()
+    assert "/microneedling/" in page.url
+    assert failed == [], failed
+    assert page.console_errors == []
+    response = page.goto(subpath_server.url + "missing/")
+    assert response.status == 404 and page.locator("h1").inner_text() == "Page not found"
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+    stylesheets = page.evaluate("[...document.styleSheets].filter(s => s.href).map(s => s.href)")
+    assert stylesheets and all("/microneedling/assets/" in s for s in stylesheets)
