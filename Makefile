@@ -11,8 +11,14 @@ CONFIG ?= mkdocs.yml
 # mkdocs<2, so the notice is noise.
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: the sitemap's dates come from the last commit, not
+# from the day of the build.
+COMMIT_TIME := $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(COMMIT_TIME),)
+export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
+endif
 
-.PHONY: serve build test requirements-for-tests check clean bench-search audit
+.PHONY: serve build test requirements-for-tests check clean bench-search audit zensical
 
 # Checkers the tests drive in the browser and on the built HTML (axe-core,
 # the Nu HTML Checker, Lighthouse), pinned in package-lock.json. Install
@@ -62,5 +68,9 @@ bench-search: build
 audit: $(BIN)/.installed $(NODE_DEPS)
 	$(BIN)/python scripts/site_tool.py audit
 
+## zensical: build with Zensical too and report what differs (reports/zensical.md)
+zensical: $(BIN)/.installed
+	$(BIN)/python scripts/site_tool.py zensical
+
 clean:
-	rm -rf site site.tmp .pytest_cache node_modules reports
+	rm -rf site site.tmp .pytest_cache node_modules reports .venv-zensical

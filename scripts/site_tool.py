@@ -4,14 +4,18 @@
     python scripts/site_tool.py check         front matter and clinic settings
     python scripts/site_tool.py grades [SITE]  reading grade of every built page
     python scripts/site_tool.py search-bench   search index size, keypress-to-results times
+    python scripts/site_tool.py headers [SITE] write SITE/_headers (security policy, caching)
+    python scripts/site_tool.py nginx-conf     print an nginx server block with the same policy
     python scripts/site_tool.py audit          Lighthouse scores of every page (reports/)
+    python scripts/site_tool.py zensical       build with Zensical, report what differs
     python scripts/site_tool.py faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
     python scripts/site_tool.py share-image    redraw the share image
 
 MkDocs also loads this file as a hook (see `hooks:` in mkdocs.yml), so the same
 checks stop `mkdocs build` and `mkdocs serve` before anything is written. The
-hook also draws the handouts' QR codes; without it the site still builds, and
-handouts show their address in words only.
+hook also draws the handouts' QR codes and writes _headers after the build;
+without it the site still builds, handouts show their address in words only,
+and `site_tool.py headers` writes _headers.
 """
 from __future__ import annotations
 
@@ -156,6 +160,12 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_post_build(config):
+    """Write _headers (security policy and caching) into the finished site."""
+    site = Path(config.site_dir)
+    (site / "_headers").write_text(headers_file(site), encoding="utf-8")
+
+
 def qr_svg(url: str) -> str:
     import segno
 
@@ -267,18 +277,126 @@ def page_url(path: Path, site: Path = SITE) -> str:
     return "/" if parent == "." else f"/{parent}/"
 
 
+# --- Security headers: one policy for _headers (Netlify, Cloudflare) and nginx --
+
+# Material's assets carry a content hash in their names, so they never change.
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S)
+
+
+def inline_script_hashes(site: Path) -> list[str]:
+    """sha256 of every inline script Material writes into the built pages
+    (JSON data blocks are not scripts and need none)."""
+    import base64
+    import hashlib
+
+    hashes = set()
+    for page in site.rglob("*.html"):
+        for attrs, body in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
+            if "application/json" not in attrs and "application/ld+json" not in attrs:
+                hashes.add(base64.b64encode(hashlib.sha256(body.encode()).digest()).decode())
+    return sorted(hashes)
+
+
+def security_headers(site: Path) -> dict[str, str]:
+    """The headers every response carries, computed from the built site."""
+    scripts = " ".join(f"'sha256-{h}'" for h in inline_script_hashes(site))
+    csp = "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {scripts}",
+        "style-src 'self'",
+        "img-src 'self' data:",          # Material's icons are data: URIs in its CSS
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",             # the search worker
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+    return {
+        "Content-Security-Policy": csp,
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+        "X-Content-Type-Options": "nosniff",
+        # Sends nothing, so other sites never learn which health page a reader came from.
+        "Referrer-Policy": "no-referrer",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                              "accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
+def headers_file(site: Path) -> str:
+    """Netlify and Cloudflare Pages `_headers`: the policy on every path, long
+    caching for fingerprinted assets, revalidation for every page."""
+    lines = ["# Generated at build time by scripts/site_tool.py headers: do not edit.", "/*"]
+    lines += [f"  {name}: {value}" for name, value in security_headers(site).items()]
+    for asset in sorted(site.rglob("*")):
+        if FINGERPRINTED.search(asset.name):
+            lines += [f"/{asset.relative_to(site).as_posix()}", f"  Cache-Control: {IMMUTABLE}"]
+    for page in sorted(site.rglob("*.html")):
+        path = "/" + page.relative_to(site).as_posix()
+        lines += [path.removesuffix("index.html"), f"  Cache-Control: {REVALIDATE}"]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_headers(args) -> int:
+    site = Path(args.site)
+    (site / "_headers").write_text(headers_file(site), encoding="utf-8")
+    print(f"wrote {site / '_headers'} ({len(inline_script_hashes(site))} script hashes)")
+    return 0
+
+
 # --- Serving the built site with nginx -----------------------------------------
 
+def nginx_server_block(root: Path, listen: str, server_name: str = "localhost", base_path: str = "/",
+                       site: Path | None = None) -> str:
+    """An nginx server block that serves the built site with the same policy
+    as _headers. `site` is the built folder (root itself, or root/<subpath>/
+    for a site published under a subpath)."""
+    base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+    headers = security_headers(site or root)
+    policy = "".join(f'    add_header {name} "{value}" always;\n' for name, value in headers.items())
+    return f"""server {{
+    listen {listen};
+    server_name {server_name};
+    root {root};
+    server_tokens off;
+    absolute_redirect off;
+    error_page 404 {base}404.html;
+
+    gzip on;
+    gzip_comp_level 6;
+    gzip_min_length 256;
+    gzip_types text/css application/javascript application/json image/svg+xml text/xml application/xml text/plain;
+
+    # Security policy, generated from the built pages (CSP script hashes).
+{policy}    add_header Cache-Control "{REVALIDATE}" always;
+
+    location / {{
+        try_files $uri $uri/ =404;
+    }}
+    # Fingerprinted assets never change: cache them for a year. add_header in a
+    # location replaces the server's, so the policy is repeated here. The
+    # regex is quoted because nginx reads a bare brace as the start of a block.
+    location ~ "\\.[0-9a-f]{{8}}\\.min\\.(js|css)$" {{
+{policy.replace("    add_header", "        add_header")}        add_header Cache-Control "{IMMUTABLE}" always;
+    }}
+}}
+"""
+
+
 def nginx_config(root: Path, port: int, prefix: Path, base_path: str = "/") -> str:
-    """An nginx config serving `root` as a static host would: gzip on, and the
-    site's own 404 page with status 404. For a site published under a subpath
-    (GitHub Pages project sites), put the build in root/<subpath>/ and pass
-    base_path="/<subpath>/"."""
+    """A whole nginx.conf for running the server block on a loopback port
+    (tests and benchmarks), with its temporary files under `prefix`."""
     import os
 
     root, prefix = Path(root).resolve(), Path(prefix).resolve()
+    site = root / base_path.strip("/") if base_path.strip("/") else root
     user = "user root;" if os.geteuid() == 0 else ""
-    base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     return f"""{user}
 worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -293,19 +411,14 @@ http {{
     fastcgi_temp_path {prefix}/fastcgi;
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
-    gzip on;
-    gzip_comp_level 6;
-    gzip_min_length 256;
-    gzip_types text/css application/javascript application/json image/svg+xml text/xml application/xml text/plain;
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        absolute_redirect off;
-        error_page 404 {base}404.html;
-        location / {{ root {root}; try_files $uri $uri/ =404; }}
-    }}
-}}
+{nginx_server_block(root, f"127.0.0.1:{port}", base_path=base_path, site=site)}}}
 """
+
+
+def cmd_nginx_conf(args) -> int:
+    """Print an nginx server block for self-hosting the built site."""
+    print(nginx_server_block(Path(args.root), args.listen, args.server_name, args.base_path, site=Path(args.site)))
+    return 0
 
 
 def free_port() -> int:
@@ -541,6 +654,74 @@ def cmd_audit(args) -> int:
     return 0
 
 
+# --- Zensical readiness (a report, not a test) -------------------------------
+
+# 0.0.73 is the newest Zensical that installs from PyPI here: 0.0.74 and later
+# need zensical-ui, which PyPI does not serve.
+ZENSICAL_VERSION = "0.0.73"
+ZENSICAL_VENV = ROOT / ".venv-zensical"
+# What the MkDocs build has, each found by a marker in the built HTML.
+ZENSICAL_FEATURES = {
+    "review dates and disclaimer (template override)": 'class="page-info"',
+    "structured data, JSON-LD (template override)": "application/ld+json",
+    "share tags (template override)": 'property="og:image"',
+    "glossary tooltips (abbr, auto-appended include)": "<abbr title=",
+    "shared text (snippets include)": "Keep it clean.",
+    "search dialog name and no-results hint (partial override)": "search-no-results",
+    "handout QR codes (hook)": 'handout-link__qr"><svg',
+    "pinned section ids (attr_list)": 'id="who-should-not-have-it"',
+    "site stylesheet": "site.css",
+}
+
+
+def site_summary(site: Path) -> dict:
+    pages = {page_url(p, site): p.read_text(encoding="utf-8") for p in built_pages(site)}
+    search = next((f for f in [site / "search" / "search_index.json", site / "search.json"] if f.is_file()), None)
+    robots = (site / "robots.txt").read_text() if (site / "robots.txt").is_file() else ""
+    return {
+        "pages": set(pages),
+        "features": {name: sum(marker in html for html in pages.values()) for name, marker in ZENSICAL_FEATURES.items()},
+        "search": f"{search.relative_to(site)} ({search.stat().st_size:,} bytes)" if search else "none",
+        "robots.txt rendered": "yes" if robots and "{{" not in robots else "no",
+        "redirect pages": sum((site / old / "index.html").is_file() for old in ("aftercare", "side-effects", "contraindications")),
+        "404 page": "yes" if (site / "404.html").is_file() else "no",
+    }
+
+
+def cmd_zensical(args) -> int:
+    """Build the site with Zensical beside MkDocs and report what differs."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    zensical = ZENSICAL_VENV / "bin" / "zensical"
+    if not zensical.is_file():
+        subprocess.run([sys.executable, "-m", "venv", str(ZENSICAL_VENV)], check=True)
+        subprocess.run([str(ZENSICAL_VENV / "bin" / "pip"), "install", "--quiet", f"zensical=={ZENSICAL_VERSION}"], check=True)
+    work = Path(tempfile.mkdtemp(prefix="zensical-"))
+    for part in ("docs", "overrides", "scripts", "mkdocs.yml"):
+        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy2
+        copy(ROOT / part, work / part)
+    built = subprocess.run([str(zensical), "build"], cwd=work, capture_output=True, text=True)
+    print(built.stdout + built.stderr)
+    mkdocs = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir",
+                             str(work / "site-mkdocs")], cwd=ROOT, capture_output=True, text=True)
+    if built.returncode or mkdocs.returncode:
+        print("a build failed", file=sys.stderr)
+        return 1
+    ours, theirs = site_summary(work / "site-mkdocs"), site_summary(work / "site")
+    lines = [f"# Zensical {ZENSICAL_VERSION} compared with MkDocs", "",
+             f"Pages: MkDocs {len(ours['pages'])}, Zensical {len(theirs['pages'])}; "
+             f"missing in Zensical: {sorted(ours['pages'] - theirs['pages']) or 'none'}", "",
+             "| What | MkDocs | Zensical |", "|---|---|---|"]
+    lines += [f"| {name} (pages) | {ours['features'][name]} | {theirs['features'][name]} |" for name in ZENSICAL_FEATURES]
+    lines += [f"| {key} | {ours[key]} | {theirs[key]} |" for key in ("search", "robots.txt rendered", "redirect pages", "404 page")]
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "zensical.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
 # --- Generated files (committed; regenerate after editing their source) ------
 
 FAQ_PAGE = DOCS / "faq.md"
@@ -634,11 +815,20 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--work", default="/tmp", help="folder for nginx's temporary files")
     bench.add_argument("--verbose", action="store_true", help="print every query's time")
     commands.add_parser("audit", help="Lighthouse on every page, written to reports/")
+    commands.add_parser("zensical", help="build with Zensical and report what differs from MkDocs")
+    headers = commands.add_parser("headers", help="write SITE/_headers (security and caching)")
+    headers.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
+    nginx = commands.add_parser("nginx-conf", help="print an nginx server block for the built site")
+    nginx.add_argument("--site", default=str(SITE), help="built site folder the policy is computed from")
+    nginx.add_argument("--root", default="/var/www/microneedling", help="where the site lives on the server")
+    nginx.add_argument("--server-name", default="example.org")
+    nginx.add_argument("--listen", default="80", help="for HTTPS, put TLS in front or add ssl settings")
+    nginx.add_argument("--base-path", default="/", help="subpath the site is published under")
     commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
     commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
     return {"check": cmd_check, "grades": cmd_grades, "search-bench": cmd_search_bench,
-            "audit": cmd_audit, "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}[args.command](args)
+            "headers": cmd_headers, "nginx-conf": cmd_nginx_conf, "audit": cmd_audit, "zensical": cmd_zensical, "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+"""Hosting: the generated security headers on a real nginx and in _headers,
+every page working under the Content-Security-Policy, reproducible builds, and
+the publishing files."""
+import re
+import tomllib
+import yaml
+
+import site_tool
+from conftest import ROOT, build_site, fetch
+
+REQUIRED_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
+                    "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"]
+
+
+def sample_paths(site) -> dict[str, str]:
+    """One response of each kind: a page, a fingerprinted script and
+    stylesheet, the site's own stylesheet, an image, the search index."""
+    bundle = next(site.glob("assets/javascripts/bundle.*.min.js")).relative_to(site).as_posix()
+    main_css = next(site.glob("assets/stylesheets/main.*.min.css")).relative_to(site).as_posix()
+    return {"page": "process/", "script": bundle, "stylesheet": main_css,
+            "site stylesheet": "assets/stylesheets/site.css", "image": "assets/images/skin-layers-needle-depth.svg",
+            "search index": "search/search_index.json", "missing page": "no/such/page/"}
+
+
+def test_every_security_header_is_on_pages_and_assets(nginx, built_site):
+    for kind, path in sample_paths(built_site.site).items():
+        status, headers, _ = fetch(nginx.url + path)
+        assert status == (404 if kind == "missing page" else 200), path
+        for name in REQUIRED_HEADERS:
+            assert headers.get(name), f"{kind} ({path}) lacks {name}"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "max-age=" in headers["Strict-Transport-Security"]
+        assert "camera=()" in headers["Permissions-Policy"]
+
+
+def test_caching_is_immutable_for_fingerprinted_assets_and_revalidated_for_html(nginx, built_site):
+    paths = sample_paths(built_site.site)
+    for kind in ("script", "stylesheet"):
+        _, headers, _ = fetch(nginx.url + paths[kind])
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable", kind
+    for kind in ("page", "site stylesheet", "search index"):
+        _, headers, _ = fetch(nginx.url + paths[kind])
+        assert headers["Cache-Control"] == "no-cache", kind
+
+
+def test_csp_allows_no_inline_code_and_lists_every_inline_script(nginx, built_site):
+    _, headers, _ = fetch(nginx.url)
+    csp = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    listed = set(re.findall(r"'sha256-([^']+)'", csp))
+    assert listed == set(site_tool.inline_script_hashes(built_site.site))
+    assert 1 <= len(listed) <= 8, "extra.scope keeps Material's scripts to a few hashes"
+
+
+def test_headers_file_carries_the_same_policy(nginx, built_site):
+    headers_file = (built_site.site / "_headers").read_text()
+    _, served, _ = fetch(nginx.url)
+    for name in REQUIRED_HEADERS + ["Cross-Origin-Opener-Policy"]:
+        assert f"  {name}: {served[name]}\n" in headers_file, name
+    blocks = re.findall(r"^(/\S*)\n((?:  .+\n)+)", headers_file, re.M)
+    rules = {path: body for path, body in blocks}
+    assert rules["/*"].count(":") >= len(REQUIRED_HEADERS)
+    bundle = "/" + sample_paths(built_site.site)["script"]
+    assert "Cache-Control: public, max-age=31536000, immutable" in rules[bundle]
+    for url in built_site.pages():
+        assert rules[url] == "  Cache-Control: no-cache\n", url
+    # No path gets two Cache-Control values: hosts join repeated headers.
+    assert "Cache-Control" not in rules["/*"]
+
+
+def test_every_page_works_under_the_csp(browser, nginx, built_site):
+    """Zero CSP violations on every page; search, navigation and the colour
+    scheme toggle still work."""
+    context = browser.new_context()
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e =>"
+                         " console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    for url in built_site.pages():
+        page.goto(nginx.url + url.lstrip("/"))
+        page.wait_for_load_state("networkidle")
+    page.goto(nginx.url)
+    assert site_tool.search_like_a_person(page, "aftercare", nginx.url)
+    page.keyboard.press("Escape")
+    page.locator(".md-nav--primary a.md-nav__link", has_text="Safety").first.click()
+    page.wait_for_url("**/safety/")
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert before != after, "colour scheme toggle did nothing"
+    page.reload()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == after, "choice not remembered"
+    assert violations == [], violations
+    context.close()
+
+
+def test_404_gets_the_404_page_with_the_policy(nginx):
+    status, headers, body = fetch(nginx.url + "nothing/here/")
+    assert status == 404
+    assert b"Page not found" in body
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1795000000"}
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build_site(ROOT, first, env).returncode == 0
+    assert build_site(ROOT, second, env).returncode == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert not different, different
+    assert "<lastmod>2026-11-18</lastmod>" in (first / "sitemap.xml").read_text(), \
+        "the sitemap's dates follow SOURCE_DATE_EPOCH"
+
+
+def test_github_workflow_tests_then_publishes_to_pages():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    jobs = workflow["jobs"]
+    assert any("bash .ci/run" in step.get("run", "") for step in jobs["test"]["steps"])
+    publish = jobs["publish"]
+    assert publish["needs"] == "test"
+    uses = [step.get("uses", "") for step in publish["steps"]]
+    assert any(u.startswith("actions/deploy-pages") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
+    build = next(step for step in publish["steps"] if step.get("run") == "make build")
+    assert "SITE_URL" in build["env"]
+
+
+def test_netlify_builds_with_make_and_publishes_site():
+    config = tomllib.loads((ROOT / "netlify.toml").read_text())
+    assert config["build"]["command"].endswith("make build")
+    assert config["build"]["publish"] == "site"
+
+
+def test_nginx_conf_command_prints_a_server_block_for_self_hosting(built_site, capsys):
+    site_tool.main(["nginx-conf", "--site", str(built_site.site), "--root", "/srv/site",
+                    "--server-name", "clinic.example"])
+    conf = capsys.readouterr().out
+    assert "server_name clinic.example;" in conf and "root /srv/site;" in conf
+    for name in REQUIRED_HEADERS:
+        assert conf.count(f"add_header {name} ") == 2, name
