@@ -23,10 +23,11 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 PROJECT_PARTS = ["docs", "overrides", "scripts", "mkdocs.yml"]
 
 
-def build_site(project: Path, site_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the strict MkDocs build of `project` into `site_dir`."""
+def build_site(project: Path, site_dir: Path, env: dict | None = None,
+               config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
+    """Run the strict MkDocs build of `project` (with its `config` file) into `site_dir`."""
     return subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--site-dir", str(site_dir)],
+        [str(MKDOCS), "build", "--strict", "--config-file", config, "--site-dir", str(site_dir)],
         cwd=project, capture_output=True, text=True,
         env={**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )

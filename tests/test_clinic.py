@@ -25,21 +25,11 @@ def write_clinic_config(project, clinic: dict) -> str:
     return "clinic.yml"
 
 
-def build_with_config(project, config_name, site):
-    import os
-    import subprocess
-
-    from conftest import MKDOCS
-    return subprocess.run([str(MKDOCS), "build", "--strict", "-f", config_name, "--site-dir", str(site)],
-                          cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"})
-
-
 @pytest.fixture(scope="session")
 def clinic_site(tmp_path_factory) -> Build:
     project = copy_project(tmp_path_factory.mktemp("clinic-project"))
     site = tmp_path_factory.mktemp("clinic-site")
-    result = build_with_config(project, write_clinic_config(project, CLINIC), site)
+    result = build_site(project, site, config=write_clinic_config(project, CLINIC))
     assert result.returncode == 0, result.stdout + result.stderr
     return Build(site, result.stdout + result.stderr)
 
@@ -95,7 +85,7 @@ def test_invalid_clinic_settings_stop_the_build_naming_the_field(tmp_path, chang
     project = copy_project(tmp_path / "project")
     config = write_clinic_config(project, {**CLINIC, **change})
     site = tmp_path / "site"
-    result = build_with_config(project, config, site)
+    result = build_site(project, site, config=config)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert f"clinic.yml: {field}" in output, output
