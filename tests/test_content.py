@@ -231,3 +231,16 @@ def test_no_run_of_nine_words_matches_a_source_article():
         copied += [f"{page.name}: {' '.join(words[i:i + 9])}" for i in range(len(words) - 8)
                    if tuple(words[i:i + 9]) in grams]
     assert not copied, "\n".join(copied)
+
+
+def test_faq_answers_are_one_to_three_sentences_and_link_to_more():
+    markdown = site_tool.FAQ_PAGE.read_text()
+    entries = site_tool.faq_entries(markdown)
+    assert len(entries) >= 30
+    for question, answer in entries:
+        sentences = [s for s in site_tool.SENTENCE_END.split(answer) if s.strip()]
+        assert 1 <= len(sentences) <= 3, f"{question}: {len(sentences)} sentences"
+    paragraphs = re.findall(r"^### .+\n\n(.+)$", markdown, re.M)
+    assert len(paragraphs) == len(entries)
+    for paragraph in paragraphs:
+        assert re.search(r"\]\([a-z\-]+\.md(#[a-z\-]+)?\)$", paragraph), f"no link to more: {paragraph[:60]}"

@@ -88,3 +88,11 @@ def test_every_name_for_the_treatment_is_visible_on_the_page_that_explains_it(bu
     for name in ["microneedling", "micro-needling", "micro needling", "dermaroller", "derma roller",
                  "derma pen", "collagen induction therapy", "vampire facial", "PRP"]:
         assert name in text, name
+
+
+def test_result_snippets_show_why_a_page_matched(nginx, search_page):
+    assert site_tool.search_like_a_person(search_page, "numbing cream", nginx.url)
+    first = search_page.locator(".md-search-result__item").first
+    marks = [m.lower() for m in first.locator("mark").all_inner_texts()]
+    assert any(m.startswith(("numbing", "cream")) for m in marks), marks
+    assert len(first.inner_text()) > 60, "a snippet of the matching text is shown"
