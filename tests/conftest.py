@@ -11,12 +11,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import site_tool  # noqa: E402
+import site_browser  # noqa: E402
+import site_checks  # noqa: E402
+import site_hosting  # noqa: E402
+import site_text  # noqa: E402
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 # Parts of the project a build reads; copied when a test builds a changed copy.
@@ -50,7 +52,7 @@ def page_text(html: str) -> str:
 
 
 def read_config(path: Path = ROOT / "mkdocs.yml") -> dict:
-    return yaml.load(path.read_text(), Loader=site_tool._ConfigLoader)
+    return site_checks.read_config(path)
 
 
 class Build:
@@ -64,7 +66,7 @@ class Build:
 
     def pages(self) -> list[str]:
         """URLs of every built content page."""
-        return [site_tool.page_url(p, self.site) for p in site_tool.built_pages(self.site)]
+        return [site_text.page_url(p, self.site) for p in site_text.built_pages(self.site)]
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +79,7 @@ def built_site(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def nginx(built_site, tmp_path_factory):
-    server = site_tool.Nginx(built_site.site, tmp_path_factory.mktemp("nginx"))
+    server = site_hosting.Nginx(built_site.site, tmp_path_factory.mktemp("nginx"))
     yield server
     server.stop()
 
@@ -97,7 +99,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = site_tool.launch_chromium(playwright)
+        chromium = site_browser.launch_chromium(playwright)
         yield chromium
         chromium.close()
 

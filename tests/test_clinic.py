@@ -10,7 +10,8 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-import site_tool
+import site_generated
+import site_hosting
 from conftest import ROOT, Build, build_site, copy_project, fetch, page_text
 
 CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
@@ -36,7 +37,7 @@ def clinic_site(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def clinic_nginx(clinic_site, tmp_path_factory):
-    server = site_tool.Nginx(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx"))
+    server = site_hosting.Nginx(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx"))
     yield server
     server.stop()
 
@@ -235,8 +236,8 @@ def test_faq_json_ld_lists_every_question_with_its_visible_answer(built_site):
 
 
 def test_faq_json_ld_is_current_with_the_faq_page():
-    expected = site_tool.render_faq_schema(site_tool.FAQ_PAGE.read_text())
-    assert site_tool.FAQ_SCHEMA.read_text() == expected, \
+    expected = site_generated.render_faq_schema(site_generated.FAQ_PAGE.read_text())
+    assert site_generated.FAQ_SCHEMA.read_text() == expected, \
         "docs/faq.md changed: run `python scripts/site_tool.py faq-schema`"
 
 

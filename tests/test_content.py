@@ -1,13 +1,14 @@
 """The patient pages: required pages and front matter, plain language, sources,
 review dates, disclaimer, images and shared text."""
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-import site_tool
+import site_checks
+import site_generated
+import site_text
 from conftest import ROOT, build_site, copy_project, page_text
 
 # Clinics link to these addresses, so they never change.
@@ -68,9 +69,9 @@ def test_every_required_page_is_built(built_site):
 
 
 def test_front_matter_is_valid_on_every_page():
-    pages = site_tool.content_pages()
+    pages = site_checks.content_pages()
     assert len(pages) >= len(REQUIRED_PAGES)
-    site_tool.check_front_matter()  # raises SiteError naming file and field
+    site_checks.check_front_matter()  # raises SiteError naming file and field
 
 
 @pytest.mark.parametrize("front_matter, field", [
@@ -106,7 +107,7 @@ def test_page_without_front_matter_fails_the_build(tmp_path):
 def test_reading_grade_of_every_page(built_site):
     grades = {}
     for url in built_site.pages():
-        grades[url] = site_tool.reading_grade(site_tool.article_sentences(built_site.html(url)))
+        grades[url] = site_text.reading_grade(site_text.article_sentences(built_site.html(url)))
         print(f"reading grade {grades[url]:4.1f}  {url}")
     average = sum(grades.values()) / len(grades)
     print(f"reading grade {average:4.1f}  average")
@@ -118,8 +119,8 @@ def test_reading_grade_of_every_page(built_site):
 def test_sentences_are_25_words_or_fewer(built_site):
     long = []
     for url in built_site.pages():
-        for tokens in site_tool.article_sentences(built_site.html(url)):
-            if site_tool.word_count(tokens) > SENTENCE_WORDS_LIMIT:
+        for tokens in site_text.article_sentences(built_site.html(url)):
+            if site_text.word_count(tokens) > SENTENCE_WORDS_LIMIT:
                 long.append(f"{url}: {' '.join(tokens)}")
     assert not long, "\n".join(long)
 
@@ -234,11 +235,11 @@ def test_no_run_of_nine_words_matches_a_source_article():
 
 
 def test_faq_answers_are_one_to_three_sentences_and_link_to_more():
-    markdown = site_tool.FAQ_PAGE.read_text()
-    entries = site_tool.faq_entries(markdown)
+    markdown = site_generated.FAQ_PAGE.read_text()
+    entries = site_generated.faq_entries(markdown)
     assert len(entries) >= 30
     for question, answer in entries:
-        sentences = [s for s in site_tool.SENTENCE_END.split(answer) if s.strip()]
+        sentences = [s for s in site_text.SENTENCE_END.split(answer) if s.strip()]
         assert 1 <= len(sentences) <= 3, f"{question}: {len(sentences)} sentences"
     paragraphs = re.findall(r"^### .+\n\n(.+)$", markdown, re.M)
     assert len(paragraphs) == len(entries)

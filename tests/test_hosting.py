@@ -5,6 +5,8 @@ import re
 import tomllib
 import yaml
 
+import site_browser
+import site_hosting
 import site_tool
 from conftest import ROOT, build_site, fetch
 
@@ -51,7 +53,7 @@ def test_csp_allows_no_inline_code_and_lists_every_inline_script(nginx, built_si
     csp = headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     listed = set(re.findall(r"'sha256-([^']+)'", csp))
-    assert listed == set(site_tool.inline_script_hashes(built_site.site))
+    assert listed == set(site_hosting.inline_script_hashes(built_site.site))
     assert 1 <= len(listed) <= 8, "extra.scope keeps Material's scripts to a few hashes"
 
 
@@ -84,7 +86,7 @@ def test_every_page_works_under_the_csp(browser, nginx, built_site):
         page.goto(nginx.url + url.lstrip("/"))
         page.wait_for_load_state("networkidle")
     page.goto(nginx.url)
-    assert site_tool.search_like_a_person(page, "aftercare", nginx.url)
+    assert site_browser.search_like_a_person(page, "aftercare", nginx.url)
     page.keyboard.press("Escape")
     page.locator(".md-nav--primary a.md-nav__link", has_text="Safety").first.click()
     page.wait_for_url("**/safety/")

@@ -11,7 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-import site_tool
+import site_browser
+import site_hosting
 from conftest import ROOT, build_site, fetch
 
 BUDGET_BYTES = 100_000          # first visit, compressed, search included
@@ -38,11 +39,11 @@ def test_axe_finds_no_violations(browser, nginx, built_site, scheme, width):
         page.goto(nginx.url + url.lstrip("/"))
         actual = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert actual == ("slate" if scheme == "dark" else "default"), url
-        problems += [f"{url}: {v}" for v in site_tool.axe_violations(page)]
+        problems += [f"{url}: {v}" for v in site_browser.axe_violations(page)]
     # The search dialog, open and showing results.
     page.goto(nginx.url)
-    assert site_tool.search_like_a_person(page, "scars", nginx.url)
-    problems += [f"search dialog: {v}" for v in site_tool.axe_violations(page)]
+    assert site_browser.search_like_a_person(page, "scars", nginx.url)
+    problems += [f"search dialog: {v}" for v in site_browser.axe_violations(page)]
     context.close()
     assert not problems, "\n".join(problems)
 
@@ -79,7 +80,7 @@ def test_no_request_leaves_the_site_and_no_cookies(browser, nginx, built_site):
     for url in built_site.pages():
         page.goto(nginx.url + url.lstrip("/"))
         page.wait_for_load_state("networkidle")
-    assert site_tool.search_like_a_person(page, "pain", nginx.url)
+    assert site_browser.search_like_a_person(page, "pain", nginx.url)
     assert outside == [], outside
     assert cookies_set == []
     assert context.cookies() == []
@@ -242,10 +243,10 @@ def test_pages_read_and_navigate_with_javascript_off(browser, nginx, built_site)
 def subpath_server(tmp_path_factory):
     """The site built for, and served under, /microneedling/."""
     root = tmp_path_factory.mktemp("subpath-root")
-    port = site_tool.free_port()
+    port = site_hosting.free_port()
     result = build_site(ROOT, root / "microneedling", env={"SITE_URL": f"http://127.0.0.1:{port}/microneedling/"})
     assert result.returncode == 0, result.stderr
-    server = site_tool.Nginx(root, tmp_path_factory.mktemp("subpath-nginx"), "/microneedling/", port=port)
+    server = site_hosting.Nginx(root, tmp_path_factory.mktemp("subpath-nginx"), "/microneedling/", port=port)
     yield server
     server.stop()
 
@@ -256,7 +257,7 @@ def test_site_works_under_a_subpath(subpath_server, page, built_site):
     for url in built_site.pages():
         page.goto(subpath_server.url + url.lstrip("/"))
         assert page.locator("article h1").count() == 1
-    found = site_tool.search_like_a_person(page, "aftercare", subpath_server.url.rstrip("/"))
+    found = site_browser.search_like_a_person(page, "aftercare", subpath_server.url.rstrip("/"))
     assert found and all(not p.startswith("/microneedling/") for p in found)
     page.locator(".md-search-result__item a").first.click()
     page.wait_for_load_state()

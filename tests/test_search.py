@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-import site_tool
+import site_browser
 from conftest import page_text, read_config
 
 HIT_RATE_REQUIRED = 0.95
@@ -20,7 +20,7 @@ def search_page(nginx, page):
 
 
 def test_query_set_is_large_and_well_formed():
-    queries = site_tool.load_search_queries()
+    queries = site_browser.load_search_queries()
     assert len(queries) >= 50
     assert len({q["query"].lower() for q in queries}) == len(queries), "duplicate queries"
     for q in queries:
@@ -28,11 +28,11 @@ def test_query_set_is_large_and_well_formed():
 
 
 def test_patient_queries_find_the_right_page(nginx, search_page):
-    queries = site_tool.load_search_queries()
+    queries = site_browser.load_search_queries()
     base = nginx.url.rstrip("/")
     misses = []
     for q in queries:
-        found = site_tool.search_like_a_person(search_page, q["query"], base)[:TOP_PAGES]
+        found = site_browser.search_like_a_person(search_page, q["query"], base)[:TOP_PAGES]
         if not set(found) & set(q["expect"]):
             misses.append(f"MISS {q['query']!r}: got {found}, wanted one of {q['expect']}")
     hits = len(queries) - len(misses)
@@ -44,13 +44,13 @@ def test_patient_queries_find_the_right_page(nginx, search_page):
 
 def test_nonsense_query_shows_a_way_on(nginx, search_page):
     hint = search_page.locator(".search-no-results")
-    assert site_tool.search_like_a_person(search_page, "zzqxv", nginx.url) == []
+    assert site_browser.search_like_a_person(search_page, "zzqxv", nginx.url) == []
     hint.wait_for(state="visible")
     links = hint.locator("a")
     assert links.count() >= 4
     assert "faq/" in [links.nth(i).get_attribute("href").split("/")[-2] + "/" for i in range(links.count())]
     # A query with results hides the hint again.
-    assert site_tool.search_like_a_person(search_page, "aftercare", nginx.url)
+    assert site_browser.search_like_a_person(search_page, "aftercare", nginx.url)
     assert not hint.is_visible()
 
 
@@ -91,7 +91,7 @@ def test_every_name_for_the_treatment_is_visible_on_the_page_that_explains_it(bu
 
 
 def test_result_snippets_show_why_a_page_matched(nginx, search_page):
-    assert site_tool.search_like_a_person(search_page, "numbing cream", nginx.url)
+    assert site_browser.search_like_a_person(search_page, "numbing cream", nginx.url)
     first = search_page.locator(".md-search-result__item").first
     marks = [m.lower() for m in first.locator("mark").all_inner_texts()]
     assert any(m.startswith(("numbing", "cream")) for m in marks), marks

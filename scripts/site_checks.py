@@ -1,0 +1,129 @@
+"""Checks an editor needs while writing: page front matter and clinic settings.
+Each error names the file and the field."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from site_paths import DOCS
+
+
+INCLUDES = "includes"
+
+# Front matter every page carries, and what each field must be.
+DESCRIPTION_MAX = 160
+TITLE_MAX = 65
+# Clinic settings (extra.clinic in mkdocs.yml) and their nested reviewer block.
+CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer"}
+REVIEWER_KEYS = {"name", "credentials"}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+
+
+class SiteError(ValueError):
+    """Bad input, with the file and field it concerns in the message."""
+
+
+# --- Front matter -----------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def read_front_matter(path: Path) -> dict:
+    """The page's YAML front matter; SiteError if it is missing or not YAML."""
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if not match:
+        raise SiteError(f"{path}: no front matter (a block between '---' lines at the top)")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        raise SiteError(f"{path}: front matter is not valid YAML: {error}") from None
+    if not isinstance(meta, dict):
+        raise SiteError(f"{path}: front matter must be 'field: value' lines")
+    return meta
+
+
+def check_page_meta(path: Path, meta: dict) -> None:
+    """Raise SiteError naming the file and field for the first bad field."""
+    def field_error(field: str, problem: str) -> SiteError:
+        return SiteError(f"{path}: front matter field '{field}' {problem}")
+
+    for field in ("title", "description"):
+        value = meta.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise field_error(field, "is missing or empty")
+    if len(meta["title"]) > TITLE_MAX:
+        raise field_error("title", f"is longer than {TITLE_MAX} characters")
+    if '"' in meta["description"]:
+        # Material writes the description into an HTML attribute unescaped.
+        raise field_error("description", "must not contain double quotes (\"); use single quotes")
+    if len(meta["description"]) > DESCRIPTION_MAX:
+        raise field_error("description", f"is longer than {DESCRIPTION_MAX} characters")
+    for field in ("reviewed", "next_review"):
+        if field not in meta:
+            raise field_error(field, "is missing (a date such as 2026-11-22)")
+        if not isinstance(meta[field], dt.date) or isinstance(meta[field], dt.datetime):
+            raise field_error(field, f"is not a date in YYYY-MM-DD form: {meta[field]!r}")
+    if meta["next_review"] <= meta["reviewed"]:
+        raise field_error("next_review", "must be later than 'reviewed'")
+
+
+def content_pages(docs: Path = DOCS) -> list[Path]:
+    """Every Markdown page under docs/, leaving out the shared includes."""
+    return sorted(p for p in docs.rglob("*.md") if INCLUDES not in p.relative_to(docs).parts)
+
+
+def check_front_matter(docs: Path = DOCS) -> None:
+    for path in content_pages(docs):
+        check_page_meta(path.relative_to(docs.parent), read_front_matter(path))
+
+
+# --- Clinic settings ----------------------------------------------------------
+
+def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
+    """Validate extra.clinic; None means a neutral site and is fine."""
+    if clinic is None:
+        return
+    where = f"{source}: extra.clinic"
+    if not isinstance(clinic, dict):
+        raise SiteError(f"{where} must be a block of 'field: value' settings")
+    unknown = set(clinic) - CLINIC_KEYS
+    if unknown:
+        raise SiteError(f"{where}.{sorted(unknown)[0]} is not a known setting "
+                        f"(known: {', '.join(sorted(CLINIC_KEYS))})")
+    if not isinstance(clinic.get("name"), str) or not clinic["name"].strip():
+        raise SiteError(f"{where}.name is required when a clinic is set")
+    for key in CLINIC_KEYS - {"reviewer"}:
+        if key in clinic and not isinstance(clinic[key], str):
+            raise SiteError(f"{where}.{key} must be text (put quotes around it)")
+    rules = {"email": (EMAIL, "is not an email address"),
+             "booking_url": (URL, "must be a full http:// or https:// address"),
+             "phone": (PHONE, "is not a phone number (digits, spaces, +, brackets)")}
+    for key, (pattern, problem) in rules.items():
+        if key in clinic and not pattern.match(clinic[key]):
+            raise SiteError(f"{where}.{key} {problem}: {clinic[key]!r}")
+    reviewer = clinic.get("reviewer")
+    if reviewer is not None:
+        if not isinstance(reviewer, dict):
+            raise SiteError(f"{where}.reviewer must have 'name' and 'credentials'")
+        unknown = set(reviewer) - REVIEWER_KEYS
+        if unknown:
+            raise SiteError(f"{where}.reviewer.{sorted(unknown)[0]} is not a known setting")
+        for key in sorted(REVIEWER_KEYS):
+            if not isinstance(reviewer.get(key), str) or not reviewer[key].strip():
+                raise SiteError(f"{where}.reviewer.{key} is required")
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, treating its !ENV tags as plain values."""
+
+
+ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def read_config(path: Path) -> dict:
+    return yaml.load(path.read_text(), Loader=ConfigLoader)
