@@ -51,7 +51,7 @@ check: $(BIN)/.installed
 
 ## test: the whole suite (needs Debian's chromium and nginx)
 test: requirements-for-tests $(BIN)/.installed $(NODE_DEPS)
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests -rP  # -rP: show the figures tests print (grades, search hits, bytes)
 
 # System packages the tests need, named when one is missing.
 requirements-for-tests:

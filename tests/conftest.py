@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,19 +70,32 @@ class Build:
         return [site_text.page_url(p, self.site) for p in site_text.built_pages(self.site)]
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Build:
-    site = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site)
+def strict_build(project: Path, site: Path, config: str = "mkdocs.yml") -> Build:
+    """Build `project` strictly into `site`; the build must succeed."""
+    result = build_site(project, site, config=config)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
     return Build(site, result.stdout + result.stderr)
 
 
+@contextmanager
+def serving(site: Path, prefix: Path):
+    """A real nginx serving `site` for the length of the block."""
+    server = site_hosting.Nginx(site, prefix)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Build:
+    return strict_build(ROOT, tmp_path_factory.mktemp("site"))
+
+
 @pytest.fixture(scope="session")
 def nginx(built_site, tmp_path_factory):
-    server = site_hosting.Nginx(built_site.site, tmp_path_factory.mktemp("nginx"))
-    yield server
-    server.stop()
+    with serving(built_site.site, tmp_path_factory.mktemp("nginx")) as server:
+        yield server
 
 
 def fetch(url: str, headers: dict | None = None):

@@ -11,8 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 import site_generated
-import site_hosting
-from conftest import ROOT, Build, build_site, copy_project, fetch, page_text
+from conftest import ROOT, Build, build_site, copy_project, fetch, page_text, serving, strict_build
 
 CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
 CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
@@ -29,17 +28,13 @@ def write_clinic_config(project, clinic: dict) -> str:
 @pytest.fixture(scope="session")
 def clinic_site(tmp_path_factory) -> Build:
     project = copy_project(tmp_path_factory.mktemp("clinic-project"))
-    site = tmp_path_factory.mktemp("clinic-site")
-    result = build_site(project, site, config=write_clinic_config(project, CLINIC))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Build(site, result.stdout + result.stderr)
+    return strict_build(project, tmp_path_factory.mktemp("clinic-site"), config=write_clinic_config(project, CLINIC))
 
 
 @pytest.fixture(scope="session")
 def clinic_nginx(clinic_site, tmp_path_factory):
-    server = site_hosting.Nginx(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx"))
-    yield server
-    server.stop()
+    with serving(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx")) as server:
+        yield server
 
 
 def json_ld(html: str) -> list[dict]:
