@@ -10,6 +10,8 @@ from site_paths import DOCS, ROOT
 
 
 def qr_svg(url: str) -> str:
+    """An inline SVG QR code for `url`, on a white background so it scans in
+    print and in the dark scheme."""
     import segno
 
     svg = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff",
