@@ -18,6 +18,18 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+# overrides/partials/deferred-scripts.html starts Material's scripts after the
+# first paint and then removes its template; from then on the page is live.
+SCRIPTS_STARTED = "() => !document.getElementById('deferred-scripts')"
+
+
+def open_page(page, url: str):
+    """Go to `url` and wait until Material's scripts are running; returns the response."""
+    response = page.goto(url)
+    page.wait_for_function(SCRIPTS_STARTED)
+    return response
+
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from site_browser import CHROMIUM, CHROMIUM_ARGS, launch_chromium, load_search_queries, search_like_a_person
+from site_browser import CHROMIUM, CHROMIUM_ARGS, launch_chromium, load_search_queries, open_page, search_like_a_person
 from site_hosting import Nginx, free_port
 from site_paths import REPORTS, ROOT
 from site_text import article_sentences, built_pages, page_url, reading_grade, word_count
@@ -45,7 +45,7 @@ def cmd_search_bench(args) -> int:
             browser = launch_chromium(playwright)
             # The timer is test code: let it past the site's CSP (which forbids eval).
             page = browser.new_context(bypass_csp=True).new_page()
-            page.goto(server.url)
+            open_page(page, server.url)
             page.evaluate(KEYPRESS_TIMER)
             for q in load_search_queries():
                 query = q["query"]

@@ -21,6 +21,7 @@ The work itself lives in the sibling site_*.py modules, one idea each.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -53,6 +54,41 @@ def on_page_context(context, page, config, nav):
     if page.meta.get("handout") and page.canonical_url:
         page.meta["qr_svg"] = qr_svg(page.canonical_url)
     return context
+
+
+# Material hard-codes autocomplete="off" on its two hidden toggle checkboxes,
+# outside any template block. The attribute is invalid on checkboxes (vnu
+# rejects it), so it comes out here; overrides/partials/deferred-scripts.html
+# clears the toggles on load instead, which is what the attribute was for.
+TOGGLE_AUTOCOMPLETE = ' autocomplete="off">'
+# Section links (the ¶ after each heading) carry no title, so that Material
+# does not mount a tooltip for each one; this is their name for screen readers.
+HEADERLINK = '<a class="headerlink" href='
+HEADERLINK_LABELLED = '<a class="headerlink" aria-label="Link to this section" href='
+# Template indentation is about a tenth of a page's compressed size. A newline
+# is whitespace to HTML just as the indentation is, so dropping the indentation
+# changes nothing a reader sees, except inside <pre> and <textarea>.
+INDENTATION = re.compile(r"\n[ \t]+")
+KEEPS_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.DOTALL)
+
+
+def tidy_html(html: str) -> str:
+    """Take out the toggles' invalid attribute and the template indentation;
+    name the section links."""
+    for toggle in ("__drawer", "__search"):
+        html = html.replace(f'id="{toggle}"{TOGGLE_AUTOCOMPLETE}', f'id="{toggle}">')
+    html = html.replace(HEADERLINK, HEADERLINK_LABELLED)
+    parts = KEEPS_WHITESPACE.split(html)
+    return "".join(part if i % 2 else INDENTATION.sub("\n", part) for i, part in enumerate(parts))
+
+
+def on_post_page(output, page, config):
+    return tidy_html(output)
+
+
+def on_post_template(output, template_name, config):
+    """Static templates: the 404 page and robots.txt."""
+    return tidy_html(output)
 
 
 def on_post_build(config):

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 import site_generated
 from conftest import ROOT, Build, build_site, copy_project, fetch, page_text, serving, strict_build
+from site_browser import open_page
 
 CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
 CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
@@ -91,7 +92,7 @@ def test_invalid_clinic_settings_stop_the_build_naming_the_field(tmp_path, chang
 # --- Printable handouts --------------------------------------------------------
 
 def printed_pages(page, url: str, paper: str) -> PdfReader:
-    page.goto(url)
+    open_page(page, url)
     page.wait_for_load_state("networkidle")
     return PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
 
@@ -122,7 +123,7 @@ def test_handout_qr_code_decodes_to_the_page_url(clinic_nginx, clinic_site, page
     import zxingcpp
 
     for url in HANDOUTS:
-        page.goto(clinic_nginx.url + url.lstrip("/"))
+        open_page(page, clinic_nginx.url + url.lstrip("/"))
         live_url = CLINIC_SITE_URL + url.lstrip("/")
         assert f'href="{live_url}"' in clinic_site.html(url), "the address is printed in words too"
         qr = page.locator(".handout-link__qr svg")
@@ -134,7 +135,7 @@ def test_handout_qr_code_decodes_to_the_page_url(clinic_nginx, clinic_site, page
 
 
 def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page):
-    page.goto(nginx.url + "sources/")
+    open_page(page, nginx.url + "sources/")
     page.emulate_media(media="print")
     for chrome in [".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"]:
         assert page.locator(chrome).first.evaluate("el => getComputedStyle(el).display") == "none", chrome
@@ -154,6 +155,7 @@ def test_every_heading_has_a_permanent_anchor_link(built_site):
             if 'class="clinic-contact__title"' in inner:
                 continue
             assert f'href="#{anchor}"' in inner and "headerlink" in inner, f"{url}#{anchor}"
+            assert 'aria-label="Link to this section"' in inner, f"{url}#{anchor} has no name"
 
 
 def test_handout_sections_clinics_link_to_are_pinned(built_site):

@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, build_site, copy_project, fetch, read_config
+from site_browser import open_page
 
 
 def nav_files(nav) -> list[str]:
@@ -67,7 +68,7 @@ def test_make_build_never_leaves_a_half_written_site(tmp_path):
 
 
 def test_home_page_loads_without_console_errors(nginx, page):
-    response = page.goto(nginx.url)
+    response = open_page(page, nginx.url)
     assert response.status == 200
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").count() == 1
@@ -75,7 +76,7 @@ def test_home_page_loads_without_console_errors(nginx, page):
 
 
 def test_search_finds_a_word_from_the_home_page(nginx, page):
-    page.goto(nginx.url)
+    open_page(page, nginx.url)
     page.keyboard.press("/")  # Material's shortcut opens the search box
     page.keyboard.type("collagen", delay=30)
     first = page.locator(".md-search-result__item").first

@@ -9,6 +9,7 @@ import site_browser
 import site_hosting
 import site_tool
 from conftest import ROOT, build_site, fetch
+from site_browser import open_page
 
 REQUIRED_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
                     "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"]
@@ -83,9 +84,9 @@ def test_every_page_works_under_the_csp(browser, nginx, built_site):
     page.add_init_script("document.addEventListener('securitypolicyviolation', e =>"
                          " console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
     for url in built_site.pages():
-        page.goto(nginx.url + url.lstrip("/"))
+        open_page(page, nginx.url + url.lstrip("/"))
         page.wait_for_load_state("networkidle")
-    page.goto(nginx.url)
+    open_page(page, nginx.url)
     assert site_browser.search_like_a_person(page, "aftercare", nginx.url)
     page.keyboard.press("Escape")
     page.locator(".md-nav--primary a.md-nav__link", has_text="Safety").first.click()
@@ -105,6 +106,16 @@ def test_404_gets_the_404_page_with_the_policy(nginx):
     assert status == 404
     assert b"Page not found" in body
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
+
+
+def test_tidying_the_html_keeps_preformatted_text_and_names_section_links():
+    raw = ('<body>\n    <input class="md-toggle" type="checkbox" id="__drawer" autocomplete="off">\n'
+           '    <p>one\n      two</p>\n    <pre>  keep\n    this</pre>\n'
+           '    <h2 id="a">A<a class="headerlink" href="#a">&para;</a></h2>\n</body>')
+    assert site_tool.tidy_html(raw) == (
+        '<body>\n<input class="md-toggle" type="checkbox" id="__drawer">\n'
+        '<p>one\ntwo</p>\n<pre>  keep\n    this</pre>\n'
+        '<h2 id="a">A<a class="headerlink" aria-label="Link to this section" href="#a">&para;</a></h2>\n</body>')
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 
 import site_browser
 from conftest import page_text, read_config
+from site_browser import open_page
 
 HIT_RATE_REQUIRED = 0.95
 TOP_PAGES = 3
@@ -14,7 +15,7 @@ TOP_PAGES = 3
 
 @pytest.fixture
 def search_page(nginx, page):
-    page.goto(nginx.url)
+    open_page(page, nginx.url)
     page.wait_for_load_state("networkidle")
     return page
 
