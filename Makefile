@@ -64,9 +64,10 @@ requirements-for-tests:
 bench-search: build
 	$(BIN)/python scripts/site_tool.py search-bench
 
-## audit: Lighthouse (mobile) on every page, served gzipped by nginx; writes reports/
+## audit: Lighthouse (mobile) on every page, served gzipped by nginx, median of RUNS runs; writes reports/
+RUNS ?= 3
 audit: $(BIN)/.installed $(NODE_DEPS)
-	$(BIN)/python scripts/site_tool.py audit
+	$(BIN)/python scripts/site_tool.py audit --runs $(RUNS)
 
 ## zensical: build with Zensical too and report what differs (reports/zensical.md)
 zensical: $(BIN)/.installed

@@ -6,13 +6,14 @@
     python scripts/site_tool.py search-bench   search index size, keypress-to-results times
     python scripts/site_tool.py headers [SITE] write SITE/_headers (security policy, caching)
     python scripts/site_tool.py nginx-conf     print an nginx server block with the same policy
-    python scripts/site_tool.py audit          Lighthouse scores of every page (reports/)
+    python scripts/site_tool.py audit          Lighthouse scores of every page, median of 3 runs (reports/)
     python scripts/site_tool.py zensical       build with Zensical, report what differs
     python scripts/site_tool.py faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
     python scripts/site_tool.py share-image    redraw the share image
 
 MkDocs also loads this file as a hook (see `hooks:` in mkdocs.yml): it runs
-the checks before anything is written, draws the handouts' QR codes and
+the checks before anything is written, draws the handouts' QR codes, keeps
+glossary tooltips to each term's first use, tidies each page's HTML and
 writes _headers after the build. Without it the site still builds; handouts
 then show their address in words only, and `headers` writes _headers.
 
@@ -56,15 +57,37 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+# The abbr extension marks every use of a glossary term. Only the first use on
+# a page keeps its tooltip: that is where the term is explained, repeats add
+# clutter, and Material mounts a tooltip for each one at load.
+GLOSSARY_TERM = re.compile(r'<abbr title="[^"]*">([^<]*)</abbr>')
+
+
+def first_use_tooltips(html: str) -> str:
+    seen = set()
+
+    def first_only(term):
+        key = term.group(1).casefold()
+        if key in seen:
+            return term.group(1)
+        seen.add(key)
+        return term.group(0)
+    return GLOSSARY_TERM.sub(first_only, html)
+
+
+def on_page_content(html, page, config, files):
+    return first_use_tooltips(html)
+
+
 # Material hard-codes autocomplete="off" on its two hidden toggle checkboxes,
 # outside any template block. The attribute is invalid on checkboxes (vnu
 # rejects it), so it comes out here; overrides/partials/deferred-scripts.html
 # clears the toggles on load instead, which is what the attribute was for.
 TOGGLE_AUTOCOMPLETE = ' autocomplete="off">'
-# Section links (the ¶ after each heading) carry no title, so that Material
-# does not mount a tooltip for each one; this is their name for screen readers.
-HEADERLINK = '<a class="headerlink" href='
-HEADERLINK_LABELLED = '<a class="headerlink" aria-label="Link to this section" href='
+# Material mounts a tooltip at load for every element with a title, and each
+# section link (the ¶ after a heading) has one: dozens per page. Their title
+# becomes their aria-label, so they keep their name without the tooltip.
+HEADERLINK_TITLE = re.compile(r'(<a class="headerlink" href="[^"]*") title=')
 # Template indentation is about a tenth of a page's compressed size. A newline
 # is whitespace to HTML just as the indentation is, so dropping the indentation
 # changes nothing a reader sees, except inside <pre> and <textarea>.
@@ -74,10 +97,10 @@ KEEPS_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re
 
 def tidy_html(html: str) -> str:
     """Take out the toggles' invalid attribute and the template indentation;
-    name the section links."""
+    turn the section links' titles into labels."""
     for toggle in ("__drawer", "__search"):
         html = html.replace(f'id="{toggle}"{TOGGLE_AUTOCOMPLETE}', f'id="{toggle}">')
-    html = html.replace(HEADERLINK, HEADERLINK_LABELLED)
+    html = HEADERLINK_TITLE.sub(r"\1 aria-label=", html)
     parts = KEEPS_WHITESPACE.split(html)
     return "".join(part if i % 2 else INDENTATION.sub("\n", part) for i, part in enumerate(parts))
 
@@ -164,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     nginx.add_argument("--server-name", default="example.org")
     nginx.add_argument("--listen", default="80", help="for HTTPS, put TLS in front or add ssl settings")
     nginx.add_argument("--base-path", default="/", help="subpath the site is published under")
-    commands.add_parser("audit", help="Lighthouse on every page, written to reports/")
+    audit = commands.add_parser("audit", help="Lighthouse on every page, written to reports/")
+    audit.add_argument("--runs", type=int, default=3,
+                       help="Lighthouse runs per page; the report keeps each page's median run")
     commands.add_parser("zensical", help="build with Zensical and report what differs from MkDocs")
     commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
     commands.add_parser("share-image", help="redraw the share image with Chromium")

@@ -206,6 +206,14 @@ def test_medical_terms_have_glossary_tooltips(built_site):
         assert re.search(rf'<abbr title="[^"]+">{term}</abbr>', built_site.html(url)), f"{term} on {url}"
 
 
+def test_each_term_has_its_tooltip_on_first_use_only(built_site):
+    for url in built_site.pages():
+        terms = [t.casefold() for t in re.findall(r'<abbr title="[^"]+">([^<]+)</abbr>', built_site.html(url))]
+        assert len(terms) == len(set(terms)), f"{url}: {sorted(terms)}"
+    process = page_text(built_site.html("/process/"))
+    assert process.count("retinol") >= 2, "later uses stay in the text, without the tooltip"
+
+
 def test_pinned_sections_exist(built_site):
     """Clinics link to these sections; a rewrite must keep their ids."""
     pinned = {"/process/": ["before", "during", "after", "recovery-timeline", "aftercare", "warning-signs", "sessions"],

@@ -111,11 +111,11 @@ def test_404_gets_the_404_page_with_the_policy(nginx):
 def test_tidying_the_html_keeps_preformatted_text_and_names_section_links():
     raw = ('<body>\n    <input class="md-toggle" type="checkbox" id="__drawer" autocomplete="off">\n'
            '    <p>one\n      two</p>\n    <pre>  keep\n    this</pre>\n'
-           '    <h2 id="a">A<a class="headerlink" href="#a">&para;</a></h2>\n</body>')
+           '    <h2 id="a">A<a class="headerlink" href="#a" title="Link to this section">&para;</a></h2>\n</body>')
     assert site_tool.tidy_html(raw) == (
         '<body>\n<input class="md-toggle" type="checkbox" id="__drawer">\n'
         '<p>one\ntwo</p>\n<pre>  keep\n    this</pre>\n'
-        '<h2 id="a">A<a class="headerlink" aria-label="Link to this section" href="#a">&para;</a></h2>\n</body>')
+        '<h2 id="a">A<a class="headerlink" href="#a" aria-label="Link to this section">&para;</a></h2>\n</body>')
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
