@@ -155,8 +155,8 @@ def lighthouse(url: str, out: Path) -> dict:
     else:
         raise SystemExit(f"{url}: no valid Lighthouse run in 3 tries")
     run = {c: round(100 * result["categories"][c]["score"]) for c in CATEGORIES}
-    run.update({label: round(result["audits"][key]["numericValue"], 3 if key.startswith("cumulative") else 0)
-                for key, label in METRICS.items()})
+    run.update({label: round(result["audits"][key]["numericValue"], 3) if key.startswith("cumulative")
+                else round(result["audits"][key]["numericValue"]) for key, label in METRICS.items()})
     return run
 
 
