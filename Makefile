@@ -18,7 +18,7 @@ ifneq ($(COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
 endif
 
-.PHONY: serve build test requirements-for-tests check clean bench-search audit zensical
+.PHONY: serve build test requirements-for-tests check clean bench-search audit screenshots zensical
 
 # Checkers the tests drive in the browser and on the built HTML (axe-core,
 # the Nu HTML Checker, Lighthouse), pinned in package-lock.json. Install
@@ -58,16 +58,22 @@ requirements-for-tests:
 	@command -v chromium >/dev/null || { echo "make test needs Chromium: sudo apt-get install chromium" >&2; exit 1; }
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make test needs nginx: sudo apt-get install nginx" >&2; exit 1; }
 	@command -v java >/dev/null || { echo "make test needs Java for the HTML checker: sudo apt-get install default-jre-headless" >&2; exit 1; }
+	@command -v w3m >/dev/null || { echo "make test needs w3m for the text-only reading order: sudo apt-get install w3m" >&2; exit 1; }
 	@command -v npm >/dev/null || { echo "make test needs Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; }
 
 ## bench-search: search index size and keypress-to-results times (numbers, not a test)
 bench-search: build
 	$(BIN)/python scripts/site_tool.py search-bench
 
-## audit: Lighthouse (mobile) on every page, served gzipped by nginx, median of RUNS runs; writes reports/
+## audit: Lighthouse (mobile) on every page (or PAGES="/ /safety/"), served gzipped by nginx, median of RUNS runs; writes reports/
 RUNS ?= 3
 audit: $(BIN)/.installed $(NODE_DEPS)
-	$(BIN)/python scripts/site_tool.py audit --runs $(RUNS)
+	$(BIN)/python scripts/site_tool.py audit --runs $(RUNS) $(if $(PAGES),--pages $(PAGES))
+
+## screenshots: every page at 360 and 1280 px, light and dark, and each handout
+## printed to PDF and PNG (needs pdftoppm from poppler-utils), into reports/screenshots/
+screenshots: $(BIN)/.installed
+	$(BIN)/python scripts/site_tool.py screenshots
 
 ## zensical: build with Zensical too and report what differs (reports/zensical.md)
 zensical: $(BIN)/.installed

@@ -11,7 +11,11 @@ CHROMIUM = "/usr/bin/chromium"
 # closed network (otherwise it tries Google's hosts at every start).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# The patient queries, split once at random into a half that search may be
+# tuned on and a held-out half that only measures it (see the files' headers).
 SEARCH_QUERIES = ROOT / "tests" / "data" / "search-queries.yml"
+SEARCH_QUERIES_HELD_OUT = ROOT / "tests" / "data" / "search-queries-held-out.yml"
+SEARCH_HALVES = {"tuning": SEARCH_QUERIES, "held-out": SEARCH_QUERIES_HELD_OUT}
 
 
 def launch_chromium(playwright):
@@ -74,5 +78,19 @@ def search_like_a_person(page, query: str, base_url: str) -> list[str]:
     return pages
 
 
-def load_search_queries() -> list[dict]:
-    return yaml.safe_load(SEARCH_QUERIES.read_text())
+def load_search_queries(half: str | None = None) -> list[dict]:
+    """The queries of one half ("tuning" or "held-out"), or of both."""
+    halves = [half] if half else list(SEARCH_HALVES)
+    return [q for h in halves for q in yaml.safe_load(SEARCH_HALVES[h].read_text())]
+
+
+def top_pages_by_kind(results: list[tuple[dict, list[str]]], top: int) -> tuple[list[str], dict]:
+    """Misses (one line each) and {kind: (hits, queries)} of (query, found pages) pairs."""
+    misses, kinds = [], {}
+    for q, found in results:
+        hit = bool(set(found[:top]) & set(q["expect"]))
+        hits, total = kinds.get(q.get("kind", "-"), (0, 0))
+        kinds[q.get("kind", "-")] = (hits + hit, total + 1)
+        if not hit:
+            misses.append(f"MISS [{q.get('kind', '-')}] {q['query']!r}: got {found[:top]}, wanted one of {q['expect']}")
+    return misses, kinds

@@ -118,6 +118,16 @@ def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
                 raise SiteError(f"{where}.reviewer.{key} is required")
 
 
+def check_report_errors(value, source: str = "mkdocs.yml") -> None:
+    """Validate extra.report_errors: where readers report an error (an email
+    address or an http(s) address); None leaves the About page's fallback."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not (EMAIL.match(value) or URL.match(value)):
+        raise SiteError(f"{source}: extra.report_errors must be an email address or a full "
+                        f"http:// or https:// address: {value!r}")
+
+
 class ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, treating its !ENV tags as plain values."""
 

@@ -12,7 +12,7 @@ BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd",
           "figcaption", "summary", "blockquote", "div", "section", "details", "tr"}
 SKIPPED_TAGS = {"script", "style", "svg", "code", "pre", "template"}
 # Reference lists are citations, not prose; permalinks are the pilcrow signs.
-SKIPPED_CLASSES = {"headerlink", "references", "page-info", "md-source-file"}
+SKIPPED_CLASSES = {"headerlink", "references", "page-info", "md-source-file", "contents-list"}
 VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source"}
 
 

@@ -8,6 +8,7 @@
     python scripts/site_tool.py nginx-conf     print an nginx server block with the same policy
     python scripts/site_tool.py audit          Lighthouse scores of every page, median of 3 runs (reports/)
     python scripts/site_tool.py zensical       build with Zensical, report what differs
+    python scripts/site_tool.py screenshots    every page at 360 and 1280 px, light and dark, printed handouts (reports/)
     python scripts/site_tool.py faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
     python scripts/site_tool.py share-image    redraw the share image
 
@@ -26,11 +27,13 @@ import re
 import sys
 from pathlib import Path
 
-from site_checks import SiteError, check_clinic, check_front_matter, content_pages, read_config
+from site_css import purge_material_stylesheets
+from site_checks import SiteError, check_clinic, check_front_matter, check_report_errors, content_pages, read_config
 from site_generated import FAQ_PAGE, FAQ_SCHEMA, SHARE_CARD, SHARE_IMAGE, faq_entries, qr_svg, render_faq_schema
 from site_hosting import headers_file, inline_script_hashes, nginx_server_block
 from site_paths import ROOT, SITE
-from site_reports import cmd_audit, cmd_grades, cmd_search_bench, cmd_zensical
+from site_reports import cmd_audit, cmd_grades, cmd_screenshots, cmd_search_bench, cmd_zensical
+from site_vocabulary import add_also_called, check_pages_exist, load_vocabulary
 
 
 # --- MkDocs hook -----------------------------------------------------------------
@@ -42,10 +45,17 @@ def on_config(config):
 
     try:
         check_clinic(config.extra.get("clinic"), Path(config.config_file_path).name)
+        check_report_errors(config.extra.get("report_errors"), Path(config.config_file_path).name)
         check_front_matter(Path(config.docs_dir))
+        VOCABULARY_ENTRIES[:] = load_vocabulary()
+        check_pages_exist(VOCABULARY_ENTRIES, Path(config.docs_dir))
     except SiteError as error:
         raise PluginError(str(error)) from None
     return config
+
+
+# The patient vocabulary (docs/includes/vocabulary.yml), read in on_config.
+VOCABULARY_ENTRIES: list = []
 
 
 def on_page_context(context, page, config, nav):
@@ -76,6 +86,14 @@ def first_use_tooltips(html: str) -> str:
 
 
 def on_page_content(html, page, config, files):
+    """Glossary tooltips on first use only, and the patient vocabulary's
+    "You may have heard: ..." lines (scripts/site_vocabulary.py)."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        html = add_also_called(html, page.file.src_uri, VOCABULARY_ENTRIES)
+    except SiteError as error:
+        raise PluginError(str(error)) from None
     return first_use_tooltips(html)
 
 
@@ -115,8 +133,10 @@ def on_post_template(output, template_name, config):
 
 
 def on_post_build(config):
-    """Write _headers (security policy and caching) into the finished site."""
+    """Drop the stylesheet rules the site never uses, then write _headers
+    (security policy and caching) into the finished site."""
     site = Path(config.site_dir)
+    purge_material_stylesheets(site)
     (site / "_headers").write_text(headers_file(site), encoding="utf-8")
 
 
@@ -124,7 +144,9 @@ def on_post_build(config):
 
 def cmd_check(args) -> int:
     try:
-        check_clinic((read_config(ROOT / "mkdocs.yml").get("extra") or {}).get("clinic"))
+        extra = read_config(ROOT / "mkdocs.yml").get("extra") or {}
+        check_clinic(extra.get("clinic"))
+        check_report_errors(extra.get("report_errors"))
         check_front_matter()
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -179,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
     bench.add_argument("--work", default="/tmp", help="folder for nginx's temporary files")
     bench.add_argument("--verbose", action="store_true", help="print every query's time")
+    bench.add_argument("--half", choices=["tuning", "held-out"], help="time one half of the query set (default both)")
     headers = commands.add_parser("headers", help="write SITE/_headers (security and caching)")
     headers.add_argument("site", nargs="?", default=str(SITE), help="built site folder")
     nginx = commands.add_parser("nginx-conf", help="print an nginx server block for the built site")
@@ -190,13 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit", help="Lighthouse on every page, written to reports/")
     audit.add_argument("--runs", type=int, default=3,
                        help="Lighthouse runs per page; the report keeps each page's median run")
+    audit.add_argument("--pages", nargs="+", metavar="URL", help="only these pages, for example / /safety/ /faq/")
+    commands.add_parser("screenshots", help="every page at 360 and 1280 px, light and dark, and printed handouts")
     commands.add_parser("zensical", help="build with Zensical and report what differs from MkDocs")
     commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
     commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
     return {"check": cmd_check, "grades": cmd_grades, "search-bench": cmd_search_bench,
             "headers": cmd_headers, "nginx-conf": cmd_nginx_conf, "audit": cmd_audit,
-            "zensical": cmd_zensical, "faq-schema": cmd_faq_schema,
+            "zensical": cmd_zensical, "screenshots": cmd_screenshots, "faq-schema": cmd_faq_schema,
             "share-image": cmd_share_image}[args.command](args)
 
 

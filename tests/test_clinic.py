@@ -69,6 +69,29 @@ def test_without_clinic_settings_the_site_is_neutral(built_site):
             assert trace not in html, f"{url} shows {trace!r} with no clinic set"
 
 
+def test_about_page_says_where_to_report_an_error(built_site, clinic_site):
+    neutral = page_text(built_site.html("/about/"))
+    assert "Report an error" in neutral and "gave you the link" in neutral
+    assert "hosts this information" not in neutral
+    clinic = page_text(clinic_site.html("/about/"))
+    assert f"tell {CLINIC['name']} using the contact details" in clinic
+    assert f"{CLINIC['name']} hosts this information" in clinic and "written independently" in clinic
+    assert f"{CLINIC['reviewer']['name']} ({CLINIC['reviewer']['credentials']}) reviewed them" in clinic
+
+
+def test_report_errors_setting_routes_reports(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = {"INHERIT": "mkdocs.yml", "extra": {"report_errors": "errors@riverside-clinic.example"}}
+    (project / "errors.yml").write_text(yaml.safe_dump(config))
+    about = strict_build(project, tmp_path / "site", config="errors.yml").html("/about/")
+    assert 'href="mailto:errors@riverside-clinic.example"' in about
+    config["extra"]["report_errors"] = "ftp://riverside.example/errors"
+    (project / "errors.yml").write_text(yaml.safe_dump(config))
+    result = build_site(project, tmp_path / "bad-site", config="errors.yml")
+    assert result.returncode != 0
+    assert "errors.yml: extra.report_errors must be" in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("change, field", [
     ({"booking_url": "ftp://riverside.example/book"}, "extra.clinic.booking_url"),
     ({"booking_url": "javascript:alert(1)"}, "extra.clinic.booking_url"),
@@ -115,7 +138,7 @@ def test_handouts_reuse_the_text_of_the_process_and_safety_pages(built_site):
     before = page_text(built_site.html("/handouts/before-your-appointment/"))
     aftercare = page_text(built_site.html("/handouts/aftercare/"))
     assert "Keep it clean. Wash your face gently" in process and "Keep it clean. Wash your face gently" in aftercare
-    assert "Call your clinic or a doctor if you notice" in safety and "Call your clinic or a doctor if you notice" in aftercare
+    assert "Know which signs need help, and how fast" in safety and "Know which signs need help, and how fast" in aftercare
     assert "Microneedling is not right for everyone" in safety and "Microneedling is not right for everyone" in before
 
 

@@ -22,7 +22,8 @@ SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 
 class Outline(HTMLParser):
-    """Headings, images and links inside the page's <article>."""
+    """Headings, images and links inside the page's <article>; headings of
+    asides (the clinic box, report-an-error) are not part of the page's outline."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -31,6 +32,7 @@ class Outline(HTMLParser):
         self.images: list[dict] = []
         self.links: list[str] = []
         self._heading = None
+        self.aside_depth = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -38,7 +40,9 @@ class Outline(HTMLParser):
             self.in_article = True
         if not self.in_article:
             return
-        if re.fullmatch(r"h[1-6]", tag):
+        if tag == "aside":
+            self.aside_depth += 1
+        if re.fullmatch(r"h[1-6]", tag) and not self.aside_depth:
             self._heading = [int(tag[1]), ""]
         elif tag == "img":
             self.images.append(attrs)
@@ -48,6 +52,8 @@ class Outline(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "article":
             self.in_article = False
+        if tag == "aside" and self.aside_depth:
+            self.aside_depth -= 1
         if self._heading and tag == f"h{self._heading[0]}":
             self.headings.append((self._heading[0], self._heading[1].replace("¶", "").strip()))
             self._heading = None
@@ -159,8 +165,9 @@ def test_every_source_link_points_at_a_listed_source(built_site):
 def test_review_dates_and_disclaimer_render_on_every_page(built_site):
     for url in built_site.pages():
         html = built_site.html(url)
-        assert re.search(r'Last reviewed <time datetime="\d{4}-\d{2}-\d{2}">', html), url
-        assert re.search(r'Next review due <time datetime="\d{4}-\d{2}-\d{2}">', html), url
+        # As patients know it from health services: "Page last reviewed: 22 November 2026".
+        assert re.search(r'Page last reviewed: <time datetime="\d{4}-\d{2}-\d{2}">\d{1,2} [A-Z][a-z]+ \d{4}</time>', html), url
+        assert re.search(r'Next review due: <time datetime="\d{4}-\d{2}-\d{2}">\d{1,2} [A-Z][a-z]+ \d{4}</time>', html), url
         assert "general information, not medical advice" in html, url
 
 
@@ -188,7 +195,8 @@ def test_shared_text_is_written_once_and_included(built_site):
     page under docs/ carries its own copy."""
     includes = ROOT / "docs" / "includes"
     uses = {"aftercare-steps.md": 1, "warning-signs.md": 2, "who-should-not.md": 1,
-            "questions-to-ask.md": 1, "before-steps.md": 1}
+            "questions-to-ask.md": 1, "before-steps.md": 1,
+            "medicines-and-cold-sores.md": 1}
     texts = {url: page_text(built_site.html(url)) for url in built_site.pages()}
     for name, minimum in uses.items():
         lines = [line for line in (includes / name).read_text().splitlines() if line.strip()]

@@ -1,16 +1,33 @@
-"""Search finds what patients type: every query of tests/data/search-queries.yml
-is typed into the search box in Chromium, against the site served by nginx."""
+"""Search finds what patients type: every query of the two halves of the
+patient query set (tests/data/search-queries.yml, tuned on, and
+search-queries-held-out.yml, never tuned on) is typed into the search box in
+Chromium, against the site served by nginx.
+
+While tuning, run the tuning half only:
+    SEARCH_HALF=tuning .venv/bin/pytest tests/test_search.py -q -rP
+(or `-k "not held_out"`)."""
 import json
+import os
 import re
 
 import pytest
 
 import site_browser
+import site_vocabulary
 from conftest import page_text, read_config
 from site_browser import open_page
 
 HIT_RATE_REQUIRED = 0.95
 TOP_PAGES = 3
+HALVES = [h for h in site_browser.SEARCH_HALVES if os.environ.get("SEARCH_HALF", h) == h]
+# Questions about safety that must always find their answer in the top 3.
+SAFETY_QUERIES = {
+    "who should not have microneedling": ["/safety/"],
+    "who should not have it": ["/safety/"],
+    "warning signs": ["/safety/", "/process/"],
+    "when to call a doctor": ["/safety/", "/process/"],
+    "RF burns": ["/safety/", "/at-home-vs-professional/"],
+}
 
 
 @pytest.fixture
@@ -20,33 +37,81 @@ def search_page(nginx, page):
     return page
 
 
-def test_query_set_is_large_and_well_formed():
-    queries = site_browser.load_search_queries()
-    assert len(queries) >= 50
-    assert len({q["query"].lower() for q in queries}) == len(queries), "duplicate queries"
-    for q in queries:
+def test_query_sets_are_large_and_well_formed():
+    tuning, held_out = (site_browser.load_search_queries(h) for h in ("tuning", "held-out"))
+    assert len(tuning) + len(held_out) >= 200
+    assert abs(len(tuning) - len(held_out)) <= 1, "the halves are a split of one set"
+    everything = tuning + held_out
+    assert len({q["query"].lower() for q in everything}) == len(everything), "duplicate queries"
+    for q in everything:
         assert q["expect"] and all(url.startswith("/") and url.endswith("/") for url in q["expect"]), q
+        assert q.get("kind"), f"no kind: {q}"
 
 
-def test_patient_queries_find_the_right_page(nginx, search_page):
-    queries = site_browser.load_search_queries()
+@pytest.mark.parametrize("half", HALVES, ids=[h.replace("-", "_") for h in HALVES])
+def test_patient_queries_find_the_right_page(nginx, search_page, half):
+    queries = site_browser.load_search_queries(half)
     base = nginx.url.rstrip("/")
-    misses = []
-    for q in queries:
-        found = site_browser.search_like_a_person(search_page, q["query"], base)[:TOP_PAGES]
-        if not set(found) & set(q["expect"]):
-            misses.append(f"MISS {q['query']!r}: got {found}, wanted one of {q['expect']}")
+    results = [(q, site_browser.search_like_a_person(search_page, q["query"], base)) for q in queries]
+    misses, kinds = site_browser.top_pages_by_kind(results, TOP_PAGES)
     hits = len(queries) - len(misses)
     print("\n".join(misses))
-    print(f"search: {hits}/{len(queries)} queries found an expected page in the top {TOP_PAGES}")
+    print(f"search, {half} half: {hits}/{len(queries)} ({hits / len(queries):.1%}) found an expected page "
+          f"in the top {TOP_PAGES}")
+    for kind, (kind_hits, total) in sorted(kinds.items()):
+        print(f"  {kind:18} {kind_hits}/{total}")
     assert hits / len(queries) >= HIT_RATE_REQUIRED, "\n".join(misses)
     assert search_page.console_errors == []
+
+
+def test_safety_questions_always_find_their_answer(nginx, search_page):
+    base = nginx.url.rstrip("/")
+    for query, expect in SAFETY_QUERIES.items():
+        found = site_browser.search_like_a_person(search_page, query, base)[:TOP_PAGES]
+        assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
+
+
+def test_every_vocabulary_word_is_visible_on_the_section_that_explains_it(built_site):
+    """No hidden synonyms: each word people type is written on the page that
+    explains it, in the section the vocabulary names."""
+    for entry in site_vocabulary.load_vocabulary():
+        page, _, anchor = entry["where"].partition("#")
+        folder = page.removesuffix(".md").removesuffix("index").rstrip("/")
+        html = built_site.html(f"/{folder}/" if folder else "/")
+        if anchor:
+            assert f'id="{anchor}"' in html, f"vocabulary.yml: {entry['where']}: no such section"
+            start = html.index(f'id="{anchor}"')
+            following = re.compile(r"<h[1-6]\b").search(html, start + 1)
+            html = html[start:following.start() if following else len(html)]
+        text = page_text(html).casefold()
+        for word in entry["says"]:
+            assert word.casefold() in text, f"vocabulary.yml: {word!r} is not shown at {entry['where']}"
+
+
+def test_a_query_near_a_vocabulary_word_suggests_it(nginx, search_page):
+    """A query that finds nothing suggests the closest words the pages list
+    ("Also called", "You may have heard"), linked to their section."""
+    assert site_browser.search_like_a_person(search_page, "pokmarks", nginx.url) == []
+    nearby = search_page.locator(".search-no-results .search-nearby a")
+    nearby.first.wait_for(state="visible")
+    assert "pock marks" in nearby.all_inner_texts()
+    assert "/conditions/#" in nearby.first.get_attribute("href")
+    assert search_page.locator(".search-no-results a[href$='faq/']").is_visible(), "the way on stays"
+
+
+def test_typing_slips_in_long_words_are_forgiven(nginx, search_page):
+    for query, expect in {"microneedeling": ["/", "/what-is-microneedling/"],
+                          "hyperpigmantation": ["/conditions/", "/safety/"],
+                          "dermaroler": ["/what-is-microneedling/", "/at-home-vs-professional/", "/faq/"]}.items():
+        found = site_browser.search_like_a_person(search_page, query, nginx.url)[:TOP_PAGES]
+        assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
 
 
 def test_nonsense_query_shows_a_way_on(nginx, search_page):
     hint = search_page.locator(".search-no-results")
     assert site_browser.search_like_a_person(search_page, "zzqxv", nginx.url) == []
     hint.wait_for(state="visible")
+    assert search_page.locator(".search-nearby").count() == 0, "nothing on the site is close to it"
     links = hint.locator("a")
     assert links.count() >= 4
     assert "faq/" in [links.nth(i).get_attribute("href").split("/")[-2] + "/" for i in range(links.count())]
@@ -81,6 +146,9 @@ def test_search_settings_split_punctuation_and_show_suggestions(built_site):
     index = json.loads((built_site.site / "search" / "search_index.json").read_text())
     separator = index["config"]["separator"]
     assert re.split(separator, "make-up (CIT)") == ["make", "up", "CIT", ""]
+    assert re.split(separator, "A&amp;E") == ["A", "E"]
+    assert index["config"]["pipeline"] == ["trimmer"], "question words stay in the index"
+    assert 'src="assets/javascripts/patient-search.js" defer' in built_site.html("/")
 
 
 def test_every_name_for_the_treatment_is_visible_on_the_page_that_explains_it(built_site):

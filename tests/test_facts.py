@@ -1,0 +1,178 @@
+"""Checks that keep the content true: one value per recurring fact
+(tests/data/facts.yml), and every citation names the source it links to."""
+import math
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+import site_text
+from conftest import ROOT
+
+FACTS = yaml.safe_load((ROOT / "tests" / "data" / "facts.yml").read_text(encoding="utf-8"))
+
+
+def article_text(html: str) -> str:
+    """The article's visible prose, one space between words (citations left out)."""
+    return " ".join(" ".join(tokens) for tokens in site_text.article_sentences(html))
+
+
+def fact_disagreements(texts: dict[str, str], facts: list[dict] = FACTS) -> list[str]:
+    """Every place where a page does not state a fact as facts.yml says it."""
+    problems = []
+    for fact in facts:
+        for url in fact["pages"]:
+            if url not in texts:
+                problems.append(f"{fact['fact']}: page {url} does not exist")
+            elif not re.search(fact["says"], texts[url], re.I):
+                problems.append(f"{fact['fact']}: {url} does not say {fact['says']!r} ({fact['value']})")
+        for url, text in texts.items():
+            for phrase in fact["never"]:
+                found = re.search(phrase, text, re.I)
+                if found:
+                    problems.append(f"{fact['fact']}: {url} says {found.group(0)!r}, "
+                                    f"which contradicts: {fact['value']}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def page_texts(built_site) -> dict[str, str]:
+    # Tokens are joined with spaces; undo the space before punctuation so
+    # patterns can be written as the reader sees the text.
+    return {url: re.sub(r" ([.,;:!?)])", r"\1", article_text(built_site.html(url)))
+            for url in built_site.pages()}
+
+
+def test_facts_file_is_well_formed():
+    assert len(FACTS) >= 12
+    for fact in FACTS:
+        assert set(fact) == {"fact", "value", "says", "pages", "never"}, fact
+        for pattern in [fact["says"], *fact["never"]]:
+            re.compile(pattern)
+
+
+def test_each_recurring_fact_has_one_value_on_every_page(page_texts):
+    problems = fact_disagreements(page_texts)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_planted_contradiction_is_caught(page_texts):
+    """The check is not blind: plant a contradiction of each kind and it fails."""
+    makeup = next(f for f in FACTS if f["fact"] == "Makeup")
+    planted = dict(page_texts)
+    planted["/faq/"] += " You can wear make-up after 24 hours."
+    assert any("/faq/ says" in p for p in fact_disagreements(planted, [makeup]))
+    redness = next(f for f in FACTS if f["fact"] == "How long redness lasts")
+    planted = {url: text.replace("2 to 3 days", "a few days") for url, text in page_texts.items()}
+    assert any("/process/ does not say" in p for p in fact_disagreements(planted, [redness]))
+
+
+# --- Citations ---------------------------------------------------------------------
+
+class Citations(HTMLParser):
+    """(label, source id) of every link to the Sources page inside <article>,
+    and the text of each numbered entry on the Sources page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self.entries: dict[str, str] = {}
+        self._link = self._entry = None
+        self._entry_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        match = re.search(r"sources/#((?:source|article)-\d+)$", attrs.get("href") or "")
+        if tag == "a" and match:
+            self._link = [match.group(1), ""]
+        if tag == "li" and re.fullmatch(r"(?:source|article)-\d+", attrs.get("id") or ""):
+            self._entry, self._entry_depth = attrs["id"], 0
+            self.entries[self._entry] = ""
+        if self._entry and tag == "li":
+            self._entry_depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link:
+            self.links.append((self._link[1].strip(), self._link[0]))
+            self._link = None
+        if tag == "li" and self._entry:
+            self._entry_depth -= 1
+            if self._entry_depth == 0:
+                self._entry = None
+
+    def handle_data(self, data):
+        if self._link:
+            self._link[1] += data
+        if self._entry:
+            self.entries[self._entry] += data
+
+
+def citations(html: str) -> Citations:
+    parser = Citations()
+    parser.feed(html)
+    return parser
+
+
+WORD = re.compile(r"[a-z0-9]+")
+# Words that say nothing about which source is meant.
+GENERIC = {"and", "the", "for", "of", "on", "in", "a", "an", "to", "with", "by", "from", "others", "et", "al",
+           "study", "studies", "review", "page", "source", "sources", "article", "microneedling", "about"}
+
+
+def words(text: str) -> set[str]:
+    return {w for w in WORD.findall(text.lower()) if w not in GENERIC and (len(w) > 2 or w.isdigit())}
+
+
+def misnamed_citations(links: list[tuple[str, str, str]], entries: dict[str, str]) -> list[str]:
+    """Links whose label names another source than the one they point at.
+
+    `links` holds (page, label, target id). A label names a source when it
+    shares its rarest words (authors, organisations, years, title words) with
+    that source's entry. A label fails when it shares no word with its own
+    target, or when another source shares strictly more of its weight; a bare
+    number ("12", "Source 12", "003") must be the target's own number."""
+    vocab = {sid: words(text) for sid, text in entries.items()}
+    df = Counter(w for ws in vocab.values() for w in ws)
+    weight = {w: math.log(len(vocab) / n) + 0.1 for w, n in df.items()}
+    problems = []
+    for page, label, target in links:
+        number = re.fullmatch(r"(?:source\s*|article\s*|\[)?(\d+)\]?", label.lower())
+        if number:
+            if int(number.group(1)) != int(target.rsplit("-", 1)[1]):
+                problems.append(f"{page}: [{label}] points at {target}")
+            continue
+        label_words = words(label)
+        score = {sid: sum(weight[w] for w in label_words & ws) for sid, ws in vocab.items()}
+        best = max(score, key=score.get)
+        if score.get(target, 0) == 0 or score[best] > score[target]:
+            problems.append(f"{page}: [{label}] points at {target} but names {best}: {entries[best][:70]}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def all_citations(built_site):
+    entries = citations(built_site.html("/sources/")).entries
+    links = [(url, label, target) for url in built_site.pages()
+             for label, target in citations(built_site.html(url)).links]
+    return links, entries
+
+
+def test_every_citation_names_the_source_it_links_to(all_citations):
+    links, entries = all_citations
+    assert len(entries) >= 60 and len(links) >= 100
+    problems = misnamed_citations(links, entries)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_miscited_source_is_caught(all_citations):
+    """The DermNet page linked to Juhasz and Cohen (the error this check was
+    written for) fails, as does a bare number pointing elsewhere."""
+    _, entries = all_citations
+    dermnet = next(sid for sid, text in entries.items() if "DermNet" in text and "Needling" in text)
+    juhasz = next(sid for sid, text in entries.items() if "Juhasz" in text)
+    assert misnamed_citations([("/", "DermNet: Needling", dermnet)], entries) == []
+    assert misnamed_citations([("/", "DermNet: Needling", juhasz)], entries)
+    assert misnamed_citations([("/", "Source 3", "source-4")], entries)
