@@ -176,7 +176,7 @@ ZENSICAL_FEATURES = {
     "search dialog name and no-results hint (partial override)": "search-no-results",
     "handout QR codes (hook)": 'handout-link__qr"><svg',
     "pinned section ids (attr_list)": 'id="who-should-not-have-it"',
-    "site stylesheet": "site.css",
+    "site stylesheet": "stylesheets/site.",
 }
 
 

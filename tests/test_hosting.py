@@ -21,7 +21,7 @@ def sample_paths(site) -> dict[str, str]:
     bundle = next(site.glob("assets/javascripts/bundle.*.min.js")).relative_to(site).as_posix()
     main_css = next(site.glob("assets/stylesheets/main.*.min.css")).relative_to(site).as_posix()
     return {"page": "process/", "script": bundle, "stylesheet": main_css,
-            "site stylesheet": "assets/stylesheets/site.css", "image": "assets/images/skin-layers-needle-depth.svg",
+            "site stylesheet": next(site.glob("assets/stylesheets/site*.css")).relative_to(site).as_posix(), "image": "assets/images/skin-layers-needle-depth.svg",
             "search index": "search/search_index.json", "missing page": "no/such/page/"}
 
 
