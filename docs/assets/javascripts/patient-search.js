@@ -1,14 +1,17 @@
 /* Search that finds what patients type (README, "Search"). One file, two roles:
    - on the page (loaded by overrides/partials/search.html before Material's
-     bundle), it starts Material's search worker through this same file (same
-     URL: nothing new to fetch or allow in the security policy), and shows the
+     bundle), it holds the search index until the reader first opens search,
+     starts Material's search worker through this same file (same URL:
+     nothing new to fetch or allow in the security policy), and shows the
      closest "Also called" / "You may have heard" words when nothing is found;
    - in the worker, it loads Material's worker, then widens each query word:
      other forms of it (bruised: bruising; pregnancy: pregnant), British and
-     American spellings (colour: color), and, for a word of 7 or more letters
-     that matches nothing, words 1 letter away (2 from 10 letters:
-     microneedeling: microneedling). Question words and words on most pages
-     weigh little beside the others. The index itself is Material's. */
+     American spellings (colour: color), two words typed as one or one as two
+     (dermastamp, make up), and, for a word of 5 or more letters that matches
+     nothing, the closest words 1 letter away (2 from 10 letters:
+     microneedeling: microneedling). A phrase from a "You may have heard"
+     line typed in full puts its section first. Question words and words on
+     most pages weigh little beside the others. The index itself is Material's. */
 "use strict"
 if (typeof window === "undefined") {
   const material = decodeURIComponent(self.location.hash.slice(1))
@@ -19,42 +22,54 @@ if (typeof window === "undefined") {
 
 function widen(lunr) {
   let vocabulary = [], lastTerms = []
+  const titles = new Map() // section -> the words of its heading
   addEventListener("message", ({data}) => {
-    if (data && data.type === 0) vocabulary = alsoCalled(data.data.docs)
+    if (data && data.type === 0) {
+      vocabulary = alsoCalled(data.data.docs)
+      for (const doc of data.data.docs) titles.set(doc.location, (doc.title || "").toLowerCase().split(/[^\w']+/).filter(Boolean))
+    }
   })
   const stem = lunr.stemmer, Token = lunr.Token
   const stemOf = word => stem(new Token(word)).toString()
   const isStopWord = word => !lunr.stopWordFilter(new Token(word))
-  let families = null // stem -> words in the index
+  let families = null, words = null // stem -> words in the index; all words
 
   // Damerau-Levenshtein distance, stopping early once over `max`.
+  const rows = [0, 1, 2].map(() => new Uint8Array(64))
   function distance(a, b, max) {
     if (Math.abs(a.length - b.length) > max) return max + 1
-    let prev2 = [], prev = [...Array(b.length + 1).keys()]
+    if (a.length > 62 || b.length > 62) return max + 1
+    let [prev2, prev, row] = rows
+    for (let j = 0; j <= b.length; j++) prev[j] = j
     for (let i = 1; i <= a.length; i++) {
-      const row = [i]
+      row[0] = i
       let best = i
       for (let j = 1; j <= b.length; j++) {
-        const cost = a[i - 1] === b[j - 1] ? 0 : 1
-        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
         if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1)
-        row.push(d)
-        best = Math.min(best, d)
+        row[j] = d
+        if (d < best) best = d
       }
       if (best > max) return max + 1
-      prev2 = prev
-      prev = row
+      ;[prev2, prev, row] = [prev, row, prev2]
     }
     return prev[b.length]
   }
 
   // British and American spellings share one form: colour/color,
-  // anaesthetic/anesthetic, moisturiser/moisturizer, ageing/aging.
+  // anaesthetic/anesthetic, moisturiser/moisturizer, ageing/aging,
+  // centre/center, licence/license, analyse/analyze, labelled/labeled.
   const spelling = word => word.replace(/[ao]e/g, "e").replace(/(?<=\w\w)our/g, "or")
     .replace(/(?<=\w\w)is(?=e|ing|ation)/g, "iz").replace(/geing/g, "ging").replace(/(?<=\w\w)tre(?=s?$)/, "ter")
+    .replace(/(?<=\w\w\w)ce(?=s?$|d$)/, "se").replace(/(?<=\w)yse/, "yze").replace(/(?<=[aeiou])ll(?=ed|ing)/, "l")
   let spellings = null // that form -> words in the index
 
+  const known = new Map() // typed word -> its other forms (asked again at each keypress)
   function variants(word) {
+    if (!known.has(word)) known.set(word, forms(word))
+    return [...known.get(word)]
+  }
+  function forms(word) {
     const words = new Set(spellings.get(spelling(word)))
     for (const w of [word, ...words]) for (const other of families.get(stemOf(w)) || []) words.add(other)
     // Long words also meet their close relatives: pregnancy, pregnant.
@@ -68,13 +83,35 @@ function widen(lunr) {
     return index.tokenSet.intersect(lunr.TokenSet.fromString(word + "*")).toArray().length > 0
   }
 
-  function nearWords(word, index) {
-    const max = word.length >= 10 ? 2 : 1
-    return [...families.values()].flat().filter(w => w.length > 3 && distance(word, w, max) <= max)
+  // The closest words in the index (only those at the smallest distance).
+  const near = new Map() // typed word -> closest words (asked again at each keypress)
+  function nearWords(word) {
+    if (!near.has(word)) near.set(word, closest(word))
+    return near.get(word)
+  }
+  function closest(word) {
+    let max = word.length >= 10 ? 2 : 1, found = []
+    for (const w of words) {
+      if (w.length < 4) continue
+      const d = distance(word, w, max)
+      if (d < max && found.length) found = []
+      if (d <= max) { max = d; found.push(w) }
+    }
+    return found
   }
 
-  // Weights, measured on the tuning half of tests/data/search-queries.yml.
+  // A word typed as two ("make up", "after care") or two typed as one
+  // ("dermastamp", "pockmarks"): the index's own words decide.
+  function split(word, index) {
+    for (let k = 3; k <= word.length - 3; k++)
+      if (index.invertedIndex[word.slice(0, k)] && index.invertedIndex[word.slice(k)]) return [word.slice(0, k), word.slice(k)]
+    return []
+  }
+
+  // Weights, measured on the tuning set (tests/data/search-queries.yml).
+  // TYPO_LENGTH: the shortest word whose typing slips are forgiven (5: keliod).
   const STOP_WORD_WEIGHT = 0.2, FORM_WEIGHT = 0.3, COMMON_SHARE = 0.3, COMMON_WEIGHT = 0.2
+  const TYPO_LENGTH = 5, PHRASE_BOOST = 1, HEADING_BOOST = 1
   // Share of the sections a word is in.
   function share(index, word) {
     const posting = index.invertedIndex[word]
@@ -86,7 +123,8 @@ function widen(lunr) {
   lunr.Index.prototype.search = function (query) {
     if (!families) {
       families = new Map(), spellings = new Map()
-      for (const word of Object.keys(this.invertedIndex)) {
+      words = Object.keys(this.invertedIndex)
+      for (const word of words) {
         for (const [map, key] of [[families, stemOf(word)], [spellings, spelling(word)]])
           map.set(key, [...map.get(key) || [], word])
       }
@@ -118,11 +156,35 @@ function widen(lunr) {
         builder.term(term, {...base, boost: weight, ...clause === last || term.length > 3 ? prefix : {}})
         // Other forms count less than the word typed, unless it is not on the site.
         const found = hasPrefix(this, term), extra = variants(term)
-        if (term.length >= 7 && !found && !extra.length) extra.push(...nearWords(term, this))
+        if (!found && !extra.length) extra.push(...split(term, this))
+        if (term.length >= TYPO_LENGTH && !found && !extra.length) extra.push(...nearWords(term))
         for (const other of extra)
           builder.term(other, {...base, presence: lunr.Query.presence.OPTIONAL, boost: weight * (found ? FORM_WEIGHT : 1)})
       }
+      for (let i = 1; i < all.length; i++) {
+        const joined = all[i - 1].term + all[i].term
+        if (all[i - 1].term.length > 1 && all[i].presence !== lunr.Query.presence.PROHIBITED && this.invertedIndex[joined])
+          builder.term(joined, {fields: all[i].fields, boost: all[i].boost || 1, usePipeline: false})
+      }
     })
+    // A phrase from a "You may have heard" or "Also called" line, typed in
+    // full, in any order and form ("back to work", "choose a clinic"), puts its
+    // section first.
+    const typed = new Set(lastTerms.map(stemOf)), top = results.length ? results[0].score : 0
+    for (const entry of vocabulary) {
+      if (!(entry.words.length > 1 && entry.words.every(w => typed.has(stemOf(w))))) continue
+      for (const r of results) if (r.ref === entry.location) r.score += top * PHRASE_BOOST
+    }
+    // A heading that holds every word of a question of 3 or more words
+    // ("who should not have microneedling") is the answer.
+    if (lastTerms.length > 2) {
+      const asked = [...typed].filter(w => w.length > 1)
+      for (const r of results) {
+        const heading = new Set((titles.get(r.ref) || []).map(stemOf))
+        if (asked.every(w => heading.has(w))) r.score += top * HEADING_BOOST
+      }
+    }
+    results.sort((a, b) => b.score - a.score)
     // Sections that match only question words are left out (if others match),
     // which also keeps the results quick to show.
     const answers = results.filter(r => Object.keys(r.matchData.metadata).some(w => w.length > 1 && !isStopWord(w)))
@@ -135,9 +197,10 @@ function widen(lunr) {
     const found = []
     for (const doc of docs) {
       for (const line of (doc.text || "").matchAll(/(?:You may have heard|Also called):? ([^<]*)/g))
-        for (const part of line[1].split(/;|\.(?!\w)/))
+        for (const part of line[1].split(/;|\.\s*$/))
         for (const phrase of part.replace(/\([^)]*\)\s*$/, "").split(/,\s*|\s+or\s+/))
-          if (phrase.trim()) found.push({phrase: phrase.trim(), title: doc.title, location: doc.location})
+          if (phrase.trim()) found.push({phrase: phrase.trim(), title: doc.title, location: doc.location,
+            words: phrase.toLowerCase().split(/[^\w']+/).filter(Boolean)})
     }
     return found
   }
@@ -160,6 +223,41 @@ function widen(lunr) {
     if (message && message.type === 3 && !message.data.items.length) message.data.nearby = nearby(lastTerms)
     post(message)
   }
+}
+
+// The search index (about 24 KB compressed) is fetched when the reader first
+// opens search, not with every page: Material's bundle asks for it at start-up
+// (XMLHttpRequest); that request is held until the search field gets focus,
+// the search button or label is pressed, or "/", "s" or "f" is typed. A page
+// opened from a result (?h=..., search.highlight) needs it at once.
+if (typeof window !== "undefined") {
+  const Request = window.XMLHttpRequest.prototype, open = Request.open, send = Request.send
+  const INDEX = /\/search\/search_index\.json$/, held = []
+  let wanted = new URLSearchParams(location.search).has("h")
+  Request.open = function (method, url) {
+    this.searchIndex = INDEX.test(new URL(url, location.href).pathname)
+    return open.apply(this, arguments)
+  }
+  Request.send = function () {
+    if (this.searchIndex && !wanted) held.push([this, arguments])
+    else send.apply(this, arguments)
+  }
+  function opened() {
+    if (wanted) return
+    wanted = true
+    for (const [type, listener] of triggers) document.removeEventListener(type, listener, true)
+    // Shown until the index is ready (Material replaces it with the results).
+    const meta = document.querySelector(".md-search-result__meta")
+    if (meta && !meta.textContent) meta.textContent = meta.dataset.initializing || ""
+    for (const [request, args] of held.splice(0)) send.apply(request, args)
+  }
+  const triggers = [
+    ["focusin", e => e.target.matches && e.target.matches(".md-search__input") && opened()],
+    ["change", e => e.target.id === "__search" && opened()],
+    ["pointerdown", e => e.target.closest && e.target.closest("[for='__search'], .md-search") && opened()],
+    ["keydown", e => ["/", "s", "S", "f", "F"].includes(e.key) && opened()],
+  ]
+  for (const [type, listener] of triggers) document.addEventListener(type, listener, true)
 }
 
 if (typeof window !== "undefined") {
