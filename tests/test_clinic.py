@@ -10,9 +10,10 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-import site_generated
-from conftest import ROOT, Build, build_site, copy_project, fetch, page_text, serving, strict_build
-from site_browser import open_page
+from microneedling_site import generated as site_generated
+from microneedling_site.text import classes, parse_html
+from tests.helpers import ROOT, Build, build_site, site_config, copy_project, fetch, page_text, serving, strict_build
+from tests.helpers import open_page
 
 CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
 CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
@@ -170,16 +171,19 @@ def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page
 # --- Stable deep links ---------------------------------------------------------
 
 def test_every_heading_has_a_permanent_anchor_link(built_site):
+    """Each section heading carries one section link to itself, named by
+    aria-label, with no title (which would mount a tooltip)."""
     for url in built_site.pages():
-        html = built_site.html(url)
-        headings = re.findall(r"<h([2-6])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", html, re.S)
+        root = parse_html(built_site.html(url))
+        headings = [h for h in root.iter() if re.fullmatch(r"h[2-6]", h.tag) and h.get("id")
+                    and not any("clinic-contact__title" in classes(el) for el in h.iter())]
         assert headings, url
-        for level, anchor, inner in headings:
-            if 'class="clinic-contact__title"' in inner:
-                continue
-            assert f'href="#{anchor}"' in inner and "headerlink" in inner, f"{url}#{anchor}"
-            link = re.search(r'<a class="headerlink"[^>]*>', inner).group(0)
-            assert 'aria-label="Link to this section"' in link and "title=" not in link, f"{url}#{anchor}"
+        for heading in headings:
+            links = [a for a in heading.iter("a") if "headerlink" in classes(a)]
+            where = f"{url}#{heading.get('id')}"
+            assert len(links) == 1 and links[0].get("href") == f"#{heading.get('id')}", where
+            assert links[0].get("aria-label") == "Link to this section", where
+            assert links[0].get("title") is None, where
 
 
 def test_handout_sections_clinics_link_to_are_pinned(built_site):
@@ -257,9 +261,9 @@ def test_faq_json_ld_lists_every_question_with_its_visible_answer(built_site):
 
 
 def test_faq_json_ld_is_current_with_the_faq_page():
-    expected = site_generated.render_faq_schema(site_generated.FAQ_PAGE.read_text())
-    assert site_generated.FAQ_SCHEMA.read_text() == expected, \
-        "docs/faq.md changed: run `python scripts/site_tool.py faq-schema`"
+    faq, schema = site_generated.faq_files(site_config())
+    expected = site_generated.render_faq_schema(faq.read_text())
+    assert schema.read_text() == expected, "docs/faq.md changed: run `python -m microneedling_site faq-schema`"
 
 
 def test_404_is_served_with_status_404(nginx):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-import site_text
-from conftest import ROOT
+from microneedling_site import text as site_text
+from tests.helpers import ROOT
 
 FACTS = yaml.safe_load((ROOT / "tests" / "data" / "facts.yml").read_text(encoding="utf-8"))
 

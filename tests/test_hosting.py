@@ -5,11 +5,11 @@ import re
 import tomllib
 import yaml
 
-import site_browser
-import site_hosting
-import site_tool
-from conftest import ROOT, build_site, fetch
-from site_browser import open_page
+from tests import helpers as site_browser
+from microneedling_site import hosting as site_hosting
+from microneedling_site import cli as site_tool
+from tests.helpers import ROOT, build_site, fetch
+from tests.helpers import open_page
 
 REQUIRED_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
                     "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"]

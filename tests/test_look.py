@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, read_config
-from site_browser import open_page
+from tests.helpers import ROOT, read_config
+from tests.helpers import open_page
 
 PA11Y_RUNNER = ROOT / "scripts" / "site_pa11y.mjs"
 # H32.2 ("this form does not contain a submit button") fires on Material's

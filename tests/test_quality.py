@@ -11,10 +11,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-import site_browser
-import site_hosting
-from conftest import ROOT, build_site, fetch
-from site_browser import open_page
+from tests import helpers as site_browser
+from tests import helpers
+from tests.helpers import ROOT, build_site, fetch
+from tests.helpers import open_page
 
 BUDGET_BYTES = 100_000          # first visit, compressed, search included
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -270,10 +270,10 @@ def test_pages_read_and_navigate_with_javascript_off(browser, nginx, built_site)
 def subpath_server(tmp_path_factory):
     """The site built for, and served under, /microneedling/."""
     root = tmp_path_factory.mktemp("subpath-root")
-    port = site_hosting.free_port()
+    port = helpers.free_port()
     result = build_site(ROOT, root / "microneedling", env={"SITE_URL": f"http://127.0.0.1:{port}/microneedling/"})
     assert result.returncode == 0, result.stderr
-    server = site_hosting.Nginx(root, tmp_path_factory.mktemp("subpath-nginx"), "/microneedling/", port=port)
+    server = helpers.Nginx(root, tmp_path_factory.mktemp("subpath-nginx"), "/microneedling/", port=port)
     yield server
     server.stop()
 

@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-import site_browser
-import site_vocabulary
-from conftest import page_text, read_config
-from site_browser import open_page
+from tests import helpers as site_browser
+from microneedling_site import vocabulary as site_vocabulary
+from tests.helpers import page_text, read_config
+from tests.helpers import open_page
 
 HIT_RATE_REQUIRED = 0.95
 TOP_PAGES = 3

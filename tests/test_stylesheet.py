@@ -3,7 +3,7 @@
 import hashlib
 import re
 
-from site_css import purge_css
+from microneedling_site.css import purge_css
 
 USED = {"md-header", "admonition", "used", "md-typeset"}
 
