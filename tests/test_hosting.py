@@ -108,16 +108,6 @@ def test_404_gets_the_404_page_with_the_policy(nginx):
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
 
 
-def test_tidying_the_html_keeps_preformatted_text_and_names_section_links():
-    raw = ('<body>\n    <input class="md-toggle" type="checkbox" id="__drawer" autocomplete="off">\n'
-           '    <p>one\n      two</p>\n    <pre>  keep\n    this</pre>\n'
-           '    <h2 id="a">A<a class="headerlink" href="#a" title="Link to this section">&para;</a></h2>\n</body>')
-    assert site_tool.tidy_html(raw) == (
-        '<body>\n<input class="md-toggle" type="checkbox" id="__drawer">\n'
-        '<p>one\ntwo</p>\n<pre>  keep\n    this</pre>\n'
-        '<h2 id="a">A<a class="headerlink" href="#a" aria-label="Link to this section">&para;</a></h2>\n</body>')
-
-
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1795000000"}
     first, second = tmp_path / "first", tmp_path / "second"
