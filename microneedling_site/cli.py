@@ -37,7 +37,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_finish(args) -> int:
-    site_url = args.site_url if args.site_url is not None else load_site_config(args.config_file).site_url
+    # The config is read only if a robots.txt template is left to render.
+    site_url = args.site_url or (lambda: load_site_config(args.config_file).site_url)
     try:
         done = finish(Path(args.site), site_url)
     except FinishError as error:

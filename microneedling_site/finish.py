@@ -18,6 +18,7 @@ Running it twice gives the same bytes as running it once (tested).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from microneedling_site.css import purge_material_stylesheets
@@ -76,8 +77,10 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def finish(site: Path, site_url: str | None = None) -> dict:
-    """Finish the built `site` in place; returns what was done, for a report."""
+def finish(site: Path, site_url: str | Callable[[], str] | None = None) -> dict:
+    """Finish the built `site` in place; returns what was done, for a report.
+    `site_url` (or a function giving it, called only when needed) renders a
+    robots.txt template the generator left as it was."""
     site = Path(site)
     if not (site / "index.html").is_file():
         raise FinishError(f"{site}: no index.html: build the site first")
@@ -92,6 +95,7 @@ def finish(site: Path, site_url: str | None = None) -> dict:
     purge_material_stylesheets(site)
     robots = site / "robots.txt"
     if site_url and robots.is_file() and ROBOTS_TEMPLATE in robots.read_text(encoding="utf-8"):
-        write_if_changed(robots, robots.read_text(encoding="utf-8").replace(ROBOTS_TEMPLATE, site_url))
+        url = site_url() if callable(site_url) else site_url
+        done["changed files"] += write_if_changed(robots, robots.read_text(encoding="utf-8").replace(ROBOTS_TEMPLATE, url))
     done["changed files"] += write_if_changed(site / "_headers", headers_file(site))
     return done
