@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from microneedling_site import generated as site_generated
 from microneedling_site.text import classes, parse_html
-from tests.helpers import ROOT, Build, build_site, site_config, copy_project, fetch, page_text, serving, strict_build
+from tests.helpers import ROOT, Build, build_site, new_url, old_url, redirects, site_config, copy_project, fetch, page_text, serving, strict_build
 from tests.helpers import open_page
 
 CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
@@ -186,19 +186,7 @@ def test_every_heading_has_a_permanent_anchor_link(built_site):
             assert links[0].get("title") is None, where
 
 
-def test_handout_sections_clinics_link_to_are_pinned(built_site):
-    pinned = {"/handouts/aftercare/": ["aftercare", "warning-signs", "what-is-normal"],
-              "/handouts/before-your-appointment/": ["getting-ready", "who-should-not-have-it", "questions-to-ask"]}
-    for url, ids in pinned.items():
-        for anchor in ids:
-            assert f'id="{anchor}"' in built_site.html(url), f"{url}#{anchor}"
-
-
-@pytest.mark.parametrize("old, new", [
-    ("aftercare/", "/process/#aftercare"),
-    ("side-effects/", "/safety/#common-side-effects"),
-    ("contraindications/", "/safety/#who-should-not-have-it"),
-])
+@pytest.mark.parametrize("old, new", [(old_url(old), new_url(new)) for old, new in redirects().items()])
 def test_redirects_land_on_the_moved_section(nginx, page, old, new):
     page.goto(nginx.url + old)
     page.wait_for_url("**" + new)

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests import helpers as site_browser
+from microneedling_site.text import parse_html
 from tests import helpers
 from tests.helpers import ROOT, build_site, fetch
 from tests.helpers import open_page
@@ -196,27 +197,19 @@ def test_menu_and_search_start_closed_even_if_the_browser_restores_them(nginx, p
     assert restored == [["__drawer", "yes", False], ["__search", "yes", False]]
 
 
-class LinksAndIds(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.ids = [], set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        for key in ("href", "src"):
-            if attrs.get(key) and tag in ("a", "link", "script", "img"):
-                self.links.append(attrs[key])
+class LinksAndIds:
+    def __init__(self, html: str):
+        root = parse_html(html)
+        self.ids = {el.get("id") for el in root.iter() if el.get("id")}
+        self.links = [el.get(key) for el in root.iter() if el.tag in ("a", "link", "script", "img")
+                      for key in ("href", "src") if el.get(key)]
 
 
 def test_every_internal_link_and_anchor_in_the_built_site_resolves(built_site):
     site = built_site.site
     parsed = {}
     for html_file in site.rglob("*.html"):
-        parser = LinksAndIds()
-        parser.feed(html_file.read_text())
-        parsed[html_file] = parser
+        parsed[html_file] = LinksAndIds(html_file.read_text())
     broken = []
     for html_file, parser in parsed.items():
         if html_file.name == "404.html" or "<article" not in html_file.read_text():
