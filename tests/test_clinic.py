@@ -214,6 +214,21 @@ def test_share_image_is_made_offline_at_the_size_platforms_expect(built_site):
         assert image.size == (1200, 630)
 
 
+@pytest.mark.browser
+def test_committed_share_image_is_what_the_generator_draws_today():
+    """After a change to the share card (generated.py), redraw it with
+    `python -m microneedling_site share-image`. Anti-aliasing may move a few
+    edge pixels; a changed word or colour moves thousands."""
+    from PIL import ImageChops
+
+    drawn = Image.open(io.BytesIO(site_generated.draw_share_image())).convert("RGB")
+    committed = Image.open(site_generated.share_image_file(site_config())).convert("RGB")
+    assert drawn.size == committed.size == (1200, 630)
+    changed = sum(1 for pixel in ImageChops.difference(drawn, committed).getdata() if max(pixel) > 48)
+    print(f"share image: {changed} pixels differ from a fresh drawing")
+    assert changed <= 200, f"{changed} pixels differ: run `python -m microneedling_site share-image`"
+
+
 def test_sitemap_and_robots(clinic_site):
     sitemap = (clinic_site.site / "sitemap.xml").read_text()
     for url in clinic_site.pages():
