@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ROOT, Build, launch_chromium, serving, strict_build
+from tests.helpers import ROOT, Build, browser_pass, launch_chromium, serving, strict_build
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +41,20 @@ def page(browser):
     context.close()
 
 
-BROWSER_FIXTURES = {"nginx", "browser", "page", "clinic_nginx", "subpath_server", "search_page", "served_pages"}
+# Every page once per colour scheme and width, under the real policy.
+PASSES = [(scheme, width) for scheme in ("light", "dark") for width in (390, 1280)]
+
+
+@pytest.fixture(scope="session")
+def browser_passes(browser, nginx, built_site) -> dict:
+    """{(scheme, width): what browser_pass collected}, for the axe, policy,
+    privacy and console tests to share (one visit per page and pass)."""
+    urls = built_site.pages() + ["/no-such-page/"]
+    return {(scheme, width): browser_pass(browser, nginx, urls, scheme, width, search="scars")
+            for scheme, width in PASSES}
+
+
+BROWSER_FIXTURES = {"browser_passes", "nginx", "browser", "page", "clinic_nginx", "subpath_server", "search_page", "served_pages"}
 
 
 def pytest_collection_modifyitems(items):

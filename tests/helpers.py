@@ -305,3 +305,56 @@ def top_pages_by_kind(results: list[tuple[dict, list[str]]], top: int) -> tuple[
         if not hit:
             misses.append(f"MISS [{q.get('kind', '-')}] {q['query']!r}: got {found[:top]}, wanted one of {q['expect']}")
     return misses, kinds
+
+
+# --- One browser pass per page: axe, CSP, privacy and console together ------------
+
+AXE_URL_PATH = "/__tests__/axe.min.js"
+SCHEMES = {"light": "default", "dark": "slate"}
+CSP_LISTENER = ("document.addEventListener('securitypolicyviolation', e => (window.__csp = window.__csp || [])"
+                ".push(e.violatedDirective + ' ' + e.blockedURI))")
+
+
+def browser_pass(browser, server, urls: list[str], scheme: str, width: int, search: str | None = None) -> dict:
+    """Open every page once, under the site's real security policy, and
+    collect what several tests check: axe violations (axe-core is served
+    from the site's own origin, so the policy needs no bypass), policy
+    violations, requests to any other origin, cookies and console errors.
+    With `search`, also type that query and run axe on the open dialog."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    origin = server.url.split("/", 3)[:3]
+    origin = "/".join(origin)
+    context.route(origin + AXE_URL_PATH, lambda route: route.fulfill(
+        body=AXE.read_text(encoding="utf-8"), content_type="application/javascript"))
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    result = {"pages": {}, "outside": [], "cookies set": [], "scheme": []}
+    console: list[str] = []
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.on("pageerror", lambda error: console.append(str(error)))
+    page.on("request", lambda r: r.url.startswith((origin + "/", "data:", "blob:")) or result["outside"].append(r.url))
+    page.on("response", lambda r: r.headers.get("set-cookie") and result["cookies set"].append(r.url))
+
+    def inspect(label: str) -> dict:
+        page.add_script_tag(url=origin + AXE_URL_PATH)
+        axe = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        found = {"axe": [f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:160]}"
+                         for v in axe["violations"] for node in v["nodes"]],
+                 "csp": page.evaluate("window.__csp || []"), "console": list(console)}
+        console.clear()
+        return found
+
+    for url in urls:
+        open_page(page, server.url + url.lstrip("/"))
+        actual = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        if actual != SCHEMES[scheme]:
+            result["scheme"].append(f"{url}: {actual}")
+        result["pages"][url] = inspect(url)
+    if search:
+        open_page(page, server.url)
+        result["search results"] = search_like_a_person(page, search, server.url)
+        result["pages"]["search dialog"] = inspect("search dialog")
+    result["cookies"] = context.cookies()
+    result["document.cookie"] = page.evaluate("document.cookie")
+    context.close()
+    return result

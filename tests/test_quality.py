@@ -15,6 +15,7 @@ from tests import helpers as site_browser
 from microneedling_site.text import parse_html
 from tests import helpers
 from tests.helpers import ROOT, build_site, fetch
+from tests.conftest import PASSES
 from tests.helpers import open_page
 
 BUDGET_BYTES = 100_000          # first visit, compressed, search included
@@ -24,23 +25,22 @@ COMPRESSED_TYPES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
 # --- Accessibility -------------------------------------------------------------
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [390, 1280])
-def test_axe_finds_no_violations(browser, nginx, built_site, scheme, width):
-    # bypass_csp lets the test inject axe-core; the site's own policy is tested in test_hosting.py.
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True)
-    page = context.new_page()
-    problems = []
-    for url in built_site.pages() + ["/no-such-page/"]:
-        open_page(page, nginx.url + url.lstrip("/"))
-        actual = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-        assert actual == ("slate" if scheme == "dark" else "default"), url
-        problems += [f"{url}: {v}" for v in site_browser.axe_violations(page)]
-    # The search dialog, open and showing results.
-    open_page(page, nginx.url)
-    assert site_browser.search_like_a_person(page, "scars", nginx.url)
-    problems += [f"search dialog: {v}" for v in site_browser.axe_violations(page)]
-    context.close()
+@pytest.mark.parametrize("scheme, width", PASSES)
+def test_axe_finds_no_violations(browser_passes, scheme, width):
+    """Every page, the 404 page and the search dialog showing results, in
+    each scheme and width, with the site's own policy in force."""
+    found = browser_passes[(scheme, width)]
+    assert found["search results"], "the search dialog showed no results"
+    assert not found["scheme"], found["scheme"]
+    problems = [f"{url}: {v}" for url, page in found["pages"].items() for v in page["axe"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_console_errors_on_any_page(browser_passes):
+    """None, beyond the 404 page's own status (Chromium logs it as an error)."""
+    problems = [f"{scheme} {width}px {url}: {error}" for (scheme, width), found in browser_passes.items()
+                for url, page in found["pages"].items() for error in page["console"]
+                if not (url == "/no-such-page/" and "status of 404" in error)]
     assert not problems, "\n".join(problems)
 
 
@@ -82,22 +82,10 @@ def test_material_starts_after_the_first_paint(nginx, page):
 
 # --- Privacy -------------------------------------------------------------------
 
-def test_no_request_leaves_the_site_and_no_cookies(browser, nginx, built_site):
-    context = browser.new_context()
-    page = context.new_page()
-    origin = f"http://127.0.0.1:{nginx.port}"
-    outside, cookies_set = [], []
-    page.on("request", lambda r: r.url.startswith((origin + "/", "data:", "blob:")) or outside.append(r.url))
-    page.on("response", lambda r: r.headers.get("set-cookie") and cookies_set.append(r.url))
-    for url in built_site.pages():
-        open_page(page, nginx.url + url.lstrip("/"))
-        page.wait_for_load_state("networkidle")
-    assert site_browser.search_like_a_person(page, "pain", nginx.url)
-    assert outside == [], outside
-    assert cookies_set == []
-    assert context.cookies() == []
-    assert page.evaluate("document.cookie") == ""
-    context.close()
+def test_no_request_leaves_the_site_and_no_cookies(browser_passes):
+    for (scheme, width), found in browser_passes.items():
+        assert found["outside"] == [], found["outside"]
+        assert found["cookies set"] == [] and found["cookies"] == [] and found["document.cookie"] == ""
 
 
 # --- Speed: byte budget ---------------------------------------------------------
