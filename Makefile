@@ -20,7 +20,7 @@ ifneq ($(COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
 endif
 
-.PHONY: serve build test test-fast requirements-for-tests check clean bench-search audit screenshots zensical
+.PHONY: serve build test test-fast requirements-for-tests check clean bench-search audit audit-loader screenshots zensical
 
 # Checkers the tests drive in the browser and on the built HTML (axe-core,
 # the Nu HTML Checker, Lighthouse), pinned in package-lock.json. Install
@@ -87,7 +87,13 @@ bench-search: build $(BIN)/.installed-dev
 ## audit: Lighthouse (mobile) on every page (or PAGES="/ /safety/"), served gzipped by nginx, median of RUNS runs; writes reports/
 RUNS ?= 3
 audit: $(BIN)/.installed-dev $(NODE_DEPS)
-	$(BIN)/python -m benchmarks audit --runs $(RUNS) $(if $(PAGES),--pages $(PAGES))
+	$(BIN)/python -m benchmarks audit --runs $(RUNS) --config-file $(CONFIG) $(if $(PAGES),--pages $(PAGES))
+
+## audit-loader: the same audit with and without the deferred loader
+## (overrides/partials/deferred-scripts.html): reports/audit.md, reports/audit-without-loader.md
+audit-loader: $(BIN)/.installed-dev $(NODE_DEPS)
+	$(BIN)/python -m benchmarks audit --runs $(RUNS) --config-file $(CONFIG) --name audit
+	$(BIN)/python -m benchmarks audit --runs $(RUNS) --config-file $(CONFIG) --name audit-without-loader --without-loader
 
 ## screenshots: every page at 360 and 1280 px, light and dark, and each handout
 ## printed to PDF and PNG (needs pdftoppm from poppler-utils), into reports/screenshots/

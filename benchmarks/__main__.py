@@ -17,6 +17,8 @@ def main(argv=None) -> int:
     audit.add_argument("--pages", nargs="+", metavar="URL", help="only these pages, for example / /safety/ /faq/")
     audit.add_argument("--config-file", default="mkdocs.yml", help="build with this config (a variant to compare)")
     audit.add_argument("--name", default="audit", help="report name: reports/NAME.md and .json")
+    audit.add_argument("--without-loader", action="store_true",
+                       help="build with extra.start_scripts_after_paint: false (Material's scripts as Material writes them)")
     commands.add_parser("screenshots", help="every page at 360 and 1280 px, light and dark, and printed handouts")
     commands.add_parser("zensical", help="build with Zensical, finish it, and report what differs from MkDocs")
     args = parser.parse_args(argv)

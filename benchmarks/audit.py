@@ -31,11 +31,20 @@ def cmd_audit(args) -> int:
     work = Path(tempfile.mkdtemp(prefix="audit-"))
     port = free_port()
     site = work / "site"
+    variant = None
+    if args.without_loader:
+        # A child config beside mkdocs.yml (INHERIT resolves paths from the child's folder).
+        variant = ROOT / ".audit-without-loader.yml"
+        variant.write_text(f"INHERIT: {args.config_file}\nextra:\n  start_scripts_after_paint: false\n")
+        args.config_file = variant.name
     started = time.perf_counter()
-    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
+    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--config-file",
+                            args.config_file, "--site-dir", str(site)],
                            cwd=ROOT, capture_output=True, text=True,
                            env={**os.environ, "SITE_URL": f"http://127.0.0.1:{port}/"})
     build_seconds = time.perf_counter() - started
+    if variant:
+        variant.unlink()
     if build.returncode:
         print(build.stderr, file=sys.stderr)
         return 1
@@ -56,16 +65,16 @@ def cmd_audit(args) -> int:
     finally:
         server.stop()
     version = json.loads((work / "lighthouse.json").read_text())["lighthouseVersion"]
-    lines = [f"# Lighthouse audit ({version}, mobile, gzip via nginx)", "",
+    lines = [f"# Lighthouse audit ({version}, mobile, gzip via nginx, config {args.config_file})", "",
              (f"Strict build time: {build_seconds:.1f} s. Pages: {len(rows)}. "
               f"Each row is the page's median of {args.runs} runs."), "",
              "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines += ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows]
-    (REPORTS / "audit.md").write_text("\n".join(lines) + "\n")
-    (REPORTS / "audit.json").write_text(json.dumps({"build_seconds": build_seconds, "runs": args.runs,
+    (REPORTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
+    (REPORTS / f"{args.name}.json").write_text(json.dumps({"build_seconds": build_seconds, "runs": args.runs,
                                                     "pages": rows}, indent=2))
     print(f"build {build_seconds:.1f} s; lowest scores: " +
-          ", ".join(f"{c} {min(r[c] for r in rows)}" for c in CATEGORIES) + "; report: reports/audit.md")
+          ", ".join(f"{c} {min(r[c] for r in rows)}" for c in CATEGORIES) + f"; report: reports/{args.name}.md")
     return 0
 
 
