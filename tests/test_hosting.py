@@ -183,6 +183,10 @@ def test_github_workflow_tests_then_publishes_to_pages():
     uses = [step.get("uses", "") for step in publish["steps"]]
     assert any(u.startswith("actions/deploy-pages") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
+    # Only deployments share the Pages group: a pull request's test run is
+    # never queued behind, or cancelled by, a deployment.
+    assert "concurrency" not in workflow and "concurrency" not in jobs["test"]
+    assert publish["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build = next(step for step in publish["steps"] if step.get("run") == "make build")
     assert "SITE_URL" in build["env"]
 
