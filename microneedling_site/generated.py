@@ -67,16 +67,22 @@ SHARE_CARD = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630
 </svg>"""
 
 
-def draw_share_image(size: tuple[int, int] = (1200, 630)) -> bytes:
-    """The share image as PNG bytes, drawn offline by Debian's Chromium."""
-    from playwright.sync_api import sync_playwright
+def draw_share_image(browser=None, size: tuple[int, int] = (1200, 630)) -> bytes:
+    """The share image as PNG bytes, drawn offline by Debian's Chromium
+    (`browser`: a Playwright browser already running, or None to start one)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
-    from microneedling_site.chromium import launch_chromium
+        from microneedling_site.chromium import launch_chromium
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-        page.set_content(f"<body style='margin:0'>{SHARE_CARD}</body>")
-        png = page.screenshot()
-        browser.close()
+        with sync_playwright() as playwright:
+            started = launch_chromium(playwright)
+            try:
+                return draw_share_image(started, size)
+            finally:
+                started.close()
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.set_content(f"<body style='margin:0'>{SHARE_CARD}</body>")
+    png = page.screenshot()
+    page.close()
     return png

@@ -214,14 +214,13 @@ def test_share_image_is_made_offline_at_the_size_platforms_expect(built_site):
         assert image.size == (1200, 630)
 
 
-@pytest.mark.browser
-def test_committed_share_image_is_what_the_generator_draws_today():
+def test_committed_share_image_is_what_the_generator_draws_today(browser):
     """After a change to the share card (generated.py), redraw it with
     `python -m microneedling_site share-image`. Anti-aliasing may move a few
     edge pixels; a changed word or colour moves thousands."""
     from PIL import ImageChops
 
-    drawn = Image.open(io.BytesIO(site_generated.draw_share_image())).convert("RGB")
+    drawn = Image.open(io.BytesIO(site_generated.draw_share_image(browser))).convert("RGB")
     committed = Image.open(site_generated.share_image_file(site_config())).convert("RGB")
     assert drawn.size == committed.size == (1200, 630)
     changed = sum(1 for pixel in ImageChops.difference(drawn, committed).getdata() if max(pixel) > 48)
