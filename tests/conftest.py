@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ROOT, Build, browser_pass, launch_chromium, serving, strict_build
+from tests.helpers import (CLINIC, ROOT, Build, browser_pass, copy_project, launch_chromium, serving,
+                           strict_build, write_clinic_config)
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +17,19 @@ def built_site(tmp_path_factory) -> Build:
 @pytest.fixture(scope="session")
 def nginx(built_site, tmp_path_factory):
     with serving(built_site.site, tmp_path_factory.mktemp("nginx")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def clinic_site(tmp_path_factory) -> Build:
+    """The site built with README's example clinic settings."""
+    project = copy_project(tmp_path_factory.mktemp("clinic-project"))
+    return strict_build(project, tmp_path_factory.mktemp("clinic-site"), config=write_clinic_config(project, CLINIC))
+
+
+@pytest.fixture(scope="session")
+def clinic_nginx(clinic_site, tmp_path_factory):
+    with serving(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx")) as server:
         yield server
 
 

@@ -57,6 +57,18 @@ def new_url(target: str) -> str:
     return "/" + old_url(page).lstrip("/") + (f"#{anchor}" if anchor else "")
 
 
+# A clinic's settings, as README's example gives them, and where it publishes.
+CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
+CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
+
+
+def write_clinic_config(project, clinic: dict) -> str:
+    """A clinic's own config file that inherits mkdocs.yml; returns its name."""
+    config = {"INHERIT": "mkdocs.yml", "site_url": CLINIC_SITE_URL, "extra": {"clinic": clinic}}
+    (project / "clinic.yml").write_text(yaml.safe_dump(config))
+    return "clinic.yml"
+
+
 def nav_files(nav) -> list[str]:
     """Every Markdown file the nav lists."""
     files = []

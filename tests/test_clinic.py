@@ -12,31 +12,11 @@ from pypdf import PdfReader
 
 from microneedling_site import generated as site_generated
 from microneedling_site.text import classes, parse_html
-from tests.helpers import ROOT, Build, build_site, new_url, old_url, redirects, site_config, copy_project, fetch, page_text, serving, strict_build
+from tests.helpers import (CLINIC, CLINIC_SITE_URL, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
+                           page_text, redirects, site_config, strict_build, write_clinic_config)
 from tests.helpers import open_page
 
-CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
-CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
 HANDOUTS = ["/handouts/before-your-appointment/", "/handouts/aftercare/"]
-
-
-def write_clinic_config(project, clinic: dict) -> str:
-    """A clinic's own config file that inherits mkdocs.yml; returns its name."""
-    config = {"INHERIT": "mkdocs.yml", "site_url": CLINIC_SITE_URL, "extra": {"clinic": clinic}}
-    (project / "clinic.yml").write_text(yaml.safe_dump(config))
-    return "clinic.yml"
-
-
-@pytest.fixture(scope="session")
-def clinic_site(tmp_path_factory) -> Build:
-    project = copy_project(tmp_path_factory.mktemp("clinic-project"))
-    return strict_build(project, tmp_path_factory.mktemp("clinic-site"), config=write_clinic_config(project, CLINIC))
-
-
-@pytest.fixture(scope="session")
-def clinic_nginx(clinic_site, tmp_path_factory):
-    with serving(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx")) as server:
-        yield server
 
 
 def json_ld(html: str) -> list[dict]:
