@@ -1,5 +1,5 @@
 """Material's stylesheet is shipped without the rules the site never uses
-(scripts/site_css.py), under a name that follows its content."""
+(microneedling_site/css.py), under a name that follows its content."""
 import hashlib
 import re
 
