@@ -1,6 +1,8 @@
-# One command each: `make serve`, `make build`, `make test`.
-# Each creates .venv from the requirement files on first use, and again
-# whenever a requirement file changes.
+# One command each: `make serve`, `make build`, `make test` (`make test-fast`
+# leaves out the browser and nginx). Each creates .venv on first use, and
+# again whenever a requirement file or pyproject.toml changes: building
+# installs only requirements.txt and the site's own package; the test tools
+# (requirements-dev.txt) come with the first test target.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,16 +20,25 @@ ifneq ($(COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
 endif
 
-.PHONY: serve build test requirements-for-tests check clean bench-search audit screenshots zensical
+.PHONY: serve build test test-fast requirements-for-tests check clean bench-search audit audit-loader screenshots zensical
 
 # Checkers the tests drive in the browser and on the built HTML (axe-core,
 # the Nu HTML Checker, Lighthouse), pinned in package-lock.json. Install
 # scripts are skipped: vnu-jar's would try to download a Java runtime.
 NODE_DEPS := node_modules/.installed
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+
+# What building needs: the pinned generator and plugins, and this package.
+$(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
+	touch $@
+
+# What testing adds (Playwright, pytest, Pillow, zxing...).
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
 	touch $@
 
 $(NODE_DEPS): package.json package-lock.json
@@ -38,20 +49,27 @@ $(NODE_DEPS): package.json package-lock.json
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve --config-file $(CONFIG) --dev-addr 127.0.0.1:8000
 
-## build: a strict build into site/. It is written to a temporary folder
-## first, so a failed build never leaves a half-written site/.
-build: $(BIN)/.installed
+## build: checks, then a strict build, then the finishing step (QR codes,
+## toggle fix, stylesheet purge, _headers), into site/. It is written to a
+## temporary folder first, so a failed build never leaves a half-written site/.
+build: check
 	rm -rf site.tmp
 	$(BIN)/mkdocs build --strict --config-file $(CONFIG) --site-dir site.tmp
+	$(BIN)/python -m microneedling_site --config-file $(CONFIG) finish site.tmp
 	rm -rf site && mv site.tmp site
 
-## check: front matter and clinic settings only (fast, no build)
+## check: settings, front matter and vocabulary of $(CONFIG) (fast, no build)
 check: $(BIN)/.installed
-	$(BIN)/python scripts/site_tool.py check
+	$(BIN)/python -m microneedling_site --config-file $(CONFIG) check
 
-## test: the whole suite (needs Debian's chromium and nginx)
-test: requirements-for-tests $(BIN)/.installed $(NODE_DEPS)
+## test: the whole suite, what CI runs (needs Debian's chromium, nginx, Java, w3m)
+test: requirements-for-tests $(BIN)/.installed-dev $(NODE_DEPS)
 	$(BIN)/pytest tests -rP  # -rP: show the figures tests print (grades, search hits, bytes)
+
+## test-fast: everything but the browser and nginx tests, in well under a minute
+test-fast: $(BIN)/.installed-dev
+	@start=$$(date +%s%N); $(BIN)/pytest tests -m "not browser" -q; status=$$?; \
+	  echo "make test-fast: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; exit $$status
 
 # System packages the tests need, named when one is missing.
 requirements-for-tests:
@@ -61,23 +79,31 @@ requirements-for-tests:
 	@command -v w3m >/dev/null || { echo "make test needs w3m for the text-only reading order: sudo apt-get install w3m" >&2; exit 1; }
 	@command -v npm >/dev/null || { echo "make test needs Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; }
 
-## bench-search: search index size and keypress-to-results times (numbers, not a test)
-bench-search: build
-	$(BIN)/python scripts/site_tool.py search-bench
+# Benchmarks and audits (benchmarks/): numbers, not tests; never part of a build.
+## bench-search: search index size and keypress-to-results times
+bench-search: build $(BIN)/.installed-dev
+	$(BIN)/python -m benchmarks search-bench
 
 ## audit: Lighthouse (mobile) on every page (or PAGES="/ /safety/"), served gzipped by nginx, median of RUNS runs; writes reports/
 RUNS ?= 3
-audit: $(BIN)/.installed $(NODE_DEPS)
-	$(BIN)/python scripts/site_tool.py audit --runs $(RUNS) $(if $(PAGES),--pages $(PAGES))
+audit: $(BIN)/.installed-dev $(NODE_DEPS)
+	$(BIN)/python -m benchmarks audit --runs $(RUNS) --config-file $(CONFIG) $(if $(PAGES),--pages $(PAGES))
+
+## audit-loader: the same audit with and without the deferred loader
+## (overrides/partials/deferred-scripts.html): reports/audit.md, reports/audit-without-loader.md
+audit-loader: $(BIN)/.installed-dev $(NODE_DEPS)
+	$(BIN)/python -m benchmarks audit --runs $(RUNS) --config-file $(CONFIG) --name audit
+	$(BIN)/python -m benchmarks audit --runs $(RUNS) --config-file $(CONFIG) --name audit-without-loader --without-loader
 
 ## screenshots: every page at 360 and 1280 px, light and dark, and each handout
 ## printed to PDF and PNG (needs pdftoppm from poppler-utils), into reports/screenshots/
-screenshots: $(BIN)/.installed
-	$(BIN)/python scripts/site_tool.py screenshots
+screenshots: $(BIN)/.installed-dev
+	$(BIN)/python -m benchmarks screenshots
 
-## zensical: build with Zensical too and report what differs (reports/zensical.md)
+## zensical: build with Zensical 0.0.73 (its own .venv-zensical), run the same
+## finishing step, and report what differs from the MkDocs build (reports/zensical.md)
 zensical: $(BIN)/.installed
-	$(BIN)/python scripts/site_tool.py zensical
+	$(BIN)/python -m benchmarks zensical
 
 clean:
 	rm -rf site site.tmp .pytest_cache node_modules reports .venv-zensical

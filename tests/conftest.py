@@ -1,90 +1,12 @@
 """Shared fixtures: the strict build (once per session), nginx serving it on a
-free loopback port with gzip, and Debian's Chromium driven by Playwright."""
+free loopback port with gzip, and Debian's Chromium driven by Playwright.
+The helpers themselves are in tests/helpers.py."""
 from __future__ import annotations
-
-import os
-import re
-import shutil
-import subprocess
-import sys
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import site_browser  # noqa: E402
-import site_checks  # noqa: E402
-import site_hosting  # noqa: E402
-import site_text  # noqa: E402
-
-MKDOCS = Path(sys.executable).parent / "mkdocs"
-# Parts of the project a build reads; copied when a test builds a changed copy.
-PROJECT_PARTS = ["docs", "overrides", "scripts", "mkdocs.yml"]
-
-
-def build_site(project: Path, site_dir: Path, env: dict | None = None,
-               config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
-    """Run the strict MkDocs build of `project` (with its `config` file) into `site_dir`."""
-    return subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--config-file", config, "--site-dir", str(site_dir)],
-        cwd=project, capture_output=True, text=True,
-        env={**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-    )
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the parts of the project the build reads, to change in a test."""
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part)
-        else:
-            shutil.copy2(source, dest / part)
-    return dest
-
-
-def page_text(html: str) -> str:
-    """The visible words of an HTML page, tags removed, spaces folded."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def read_config(path: Path = ROOT / "mkdocs.yml") -> dict:
-    return site_checks.read_config(path)
-
-
-class Build:
-    def __init__(self, site: Path, log: str):
-        self.site = site
-        self.log = log
-
-    def html(self, url: str) -> str:
-        """The built HTML of a page, by its URL ('/benefits/')."""
-        return (self.site / url.strip("/") / "index.html").read_text(encoding="utf-8")
-
-    def pages(self) -> list[str]:
-        """URLs of every built content page."""
-        return [site_text.page_url(p, self.site) for p in site_text.built_pages(self.site)]
-
-
-def strict_build(project: Path, site: Path, config: str = "mkdocs.yml") -> Build:
-    """Build `project` strictly into `site`; the build must succeed."""
-    result = build_site(project, site, config=config)
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return Build(site, result.stdout + result.stderr)
-
-
-@contextmanager
-def serving(site: Path, prefix: Path):
-    """A real nginx serving `site` for the length of the block."""
-    server = site_hosting.Nginx(site, prefix)
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.helpers import (CLINIC, ROOT, Build, browser_pass, copy_project, launch_chromium, serving,
+                           strict_build, write_clinic_config)
 
 
 @pytest.fixture(scope="session")
@@ -98,14 +20,17 @@ def nginx(built_site, tmp_path_factory):
         yield server
 
 
-def fetch(url: str, headers: dict | None = None):
-    """(status, headers, body) of a GET, without raising on 4xx."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+@pytest.fixture(scope="session")
+def clinic_site(tmp_path_factory) -> Build:
+    """The site built with README's example clinic settings."""
+    project = copy_project(tmp_path_factory.mktemp("clinic-project"))
+    return strict_build(project, tmp_path_factory.mktemp("clinic-site"), config=write_clinic_config(project, CLINIC))
+
+
+@pytest.fixture(scope="session")
+def clinic_nginx(clinic_site, tmp_path_factory):
+    with serving(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +38,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = site_browser.launch_chromium(playwright)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -128,3 +53,27 @@ def page(browser):
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
     yield tab
     context.close()
+
+
+# Every page once per colour scheme and width, under the real policy.
+PASSES = [(scheme, width) for scheme in ("light", "dark") for width in (390, 1280)]
+
+
+@pytest.fixture(scope="session")
+def browser_passes(browser, nginx, built_site) -> dict:
+    """{(scheme, width): what browser_pass collected}, for the axe, policy,
+    privacy and console tests to share (one visit per page and pass)."""
+    urls = built_site.pages() + ["/no-such-page/"]
+    return {(scheme, width): browser_pass(browser, nginx, urls, scheme, width, search="scars")
+            for scheme, width in PASSES}
+
+
+BROWSER_FIXTURES = {"browser_passes", "nginx", "browser", "page", "clinic_nginx", "subpath_server", "search_page", "served_pages"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the browser or nginx is a `browser` test, marked here
+    so no test can forget its marker (`make test-fast` leaves them out)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -10,32 +10,13 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-import site_generated
-from conftest import ROOT, Build, build_site, copy_project, fetch, page_text, serving, strict_build
-from site_browser import open_page
+from microneedling_site import generated as site_generated
+from microneedling_site.text import classes, parse_html
+from tests.helpers import (CLINIC, CLINIC_SITE_URL, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
+                           page_text, redirects, site_config, strict_build, write_clinic_config)
+from tests.helpers import open_page
 
-CLINIC = yaml.safe_load((ROOT / "clinic.example.yml").read_text())["extra"]["clinic"]
-CLINIC_SITE_URL = "https://skin.riverside-clinic.example/microneedling/"
 HANDOUTS = ["/handouts/before-your-appointment/", "/handouts/aftercare/"]
-
-
-def write_clinic_config(project, clinic: dict) -> str:
-    """A clinic's own config file that inherits mkdocs.yml; returns its name."""
-    config = {"INHERIT": "mkdocs.yml", "site_url": CLINIC_SITE_URL, "extra": {"clinic": clinic}}
-    (project / "clinic.yml").write_text(yaml.safe_dump(config))
-    return "clinic.yml"
-
-
-@pytest.fixture(scope="session")
-def clinic_site(tmp_path_factory) -> Build:
-    project = copy_project(tmp_path_factory.mktemp("clinic-project"))
-    return strict_build(project, tmp_path_factory.mktemp("clinic-site"), config=write_clinic_config(project, CLINIC))
-
-
-@pytest.fixture(scope="session")
-def clinic_nginx(clinic_site, tmp_path_factory):
-    with serving(clinic_site.site, tmp_path_factory.mktemp("clinic-nginx")) as server:
-        yield server
 
 
 def json_ld(html: str) -> list[dict]:
@@ -170,31 +151,22 @@ def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page
 # --- Stable deep links ---------------------------------------------------------
 
 def test_every_heading_has_a_permanent_anchor_link(built_site):
+    """Each section heading carries one section link to itself, named by
+    aria-label, with no title (which would mount a tooltip)."""
     for url in built_site.pages():
-        html = built_site.html(url)
-        headings = re.findall(r"<h([2-6])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", html, re.S)
+        root = parse_html(built_site.html(url))
+        headings = [h for h in root.iter() if re.fullmatch(r"h[2-6]", h.tag) and h.get("id")
+                    and not any("clinic-contact__title" in classes(el) for el in h.iter())]
         assert headings, url
-        for level, anchor, inner in headings:
-            if 'class="clinic-contact__title"' in inner:
-                continue
-            assert f'href="#{anchor}"' in inner and "headerlink" in inner, f"{url}#{anchor}"
-            link = re.search(r'<a class="headerlink"[^>]*>', inner).group(0)
-            assert 'aria-label="Link to this section"' in link and "title=" not in link, f"{url}#{anchor}"
+        for heading in headings:
+            links = [a for a in heading.iter("a") if "headerlink" in classes(a)]
+            where = f"{url}#{heading.get('id')}"
+            assert len(links) == 1 and links[0].get("href") == f"#{heading.get('id')}", where
+            assert links[0].get("aria-label") == "Link to this section", where
+            assert links[0].get("title") is None, where
 
 
-def test_handout_sections_clinics_link_to_are_pinned(built_site):
-    pinned = {"/handouts/aftercare/": ["aftercare", "warning-signs", "what-is-normal"],
-              "/handouts/before-your-appointment/": ["getting-ready", "who-should-not-have-it", "questions-to-ask"]}
-    for url, ids in pinned.items():
-        for anchor in ids:
-            assert f'id="{anchor}"' in built_site.html(url), f"{url}#{anchor}"
-
-
-@pytest.mark.parametrize("old, new", [
-    ("aftercare/", "/process/#aftercare"),
-    ("side-effects/", "/safety/#common-side-effects"),
-    ("contraindications/", "/safety/#who-should-not-have-it"),
-])
+@pytest.mark.parametrize("old, new", [(old_url(old), new_url(new)) for old, new in redirects().items()])
 def test_redirects_land_on_the_moved_section(nginx, page, old, new):
     page.goto(nginx.url + old)
     page.wait_for_url("**" + new)
@@ -220,6 +192,20 @@ def test_canonical_description_and_social_tags_on_every_page(clinic_site):
 def test_share_image_is_made_offline_at_the_size_platforms_expect(built_site):
     with Image.open(built_site.site / "assets" / "images" / "share.png") as image:
         assert image.size == (1200, 630)
+
+
+def test_committed_share_image_is_what_the_generator_draws_today(browser):
+    """After a change to the share card (generated.py), redraw it with
+    `python -m microneedling_site share-image`. Anti-aliasing may move a few
+    edge pixels; a changed word or colour moves thousands."""
+    from PIL import ImageChops
+
+    drawn = Image.open(io.BytesIO(site_generated.draw_share_image(browser))).convert("RGB")
+    committed = Image.open(site_generated.share_image_file(site_config())).convert("RGB")
+    assert drawn.size == committed.size == (1200, 630)
+    changed = sum(1 for pixel in ImageChops.difference(drawn, committed).getdata() if max(pixel) > 48)
+    print(f"share image: {changed} pixels differ from a fresh drawing")
+    assert changed <= 200, f"{changed} pixels differ: run `python -m microneedling_site share-image`"
 
 
 def test_sitemap_and_robots(clinic_site):
@@ -257,9 +243,9 @@ def test_faq_json_ld_lists_every_question_with_its_visible_answer(built_site):
 
 
 def test_faq_json_ld_is_current_with_the_faq_page():
-    expected = site_generated.render_faq_schema(site_generated.FAQ_PAGE.read_text())
-    assert site_generated.FAQ_SCHEMA.read_text() == expected, \
-        "docs/faq.md changed: run `python scripts/site_tool.py faq-schema`"
+    faq, schema = site_generated.faq_files(site_config())
+    expected = site_generated.render_faq_schema(faq.read_text())
+    assert schema.read_text() == expected, "docs/faq.md changed: run `python -m microneedling_site faq-schema`"
 
 
 def test_404_is_served_with_status_404(nginx):

@@ -1,15 +1,15 @@
 """The patient pages: required pages and front matter, plain language, sources,
 review dates, disclaimer, images and shared text."""
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-import site_checks
-import site_generated
-import site_text
-from conftest import ROOT, build_site, copy_project, page_text
+from microneedling_site import checks as site_checks
+from microneedling_site import generated as site_generated
+from microneedling_site import text as site_text
+from microneedling_site.text import parse_html
+from tests.helpers import ROOT, build_site, copy_project, page_text, site_config
 
 # Clinics link to these addresses, so they never change.
 REQUIRED_PAGES = ["/", "/what-is-microneedling/", "/benefits/", "/conditions/", "/process/",
@@ -21,52 +21,21 @@ H1_LIMIT = 65
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 
-class Outline(HTMLParser):
+class Outline:
     """Headings, images and links inside the page's <article>; headings of
     asides (the clinic box, report-an-error) are not part of the page's outline."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.in_article = False
-        self.headings: list[tuple[int, str]] = []
-        self.images: list[dict] = []
-        self.links: list[str] = []
-        self._heading = None
-        self.aside_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "article":
-            self.in_article = True
-        if not self.in_article:
-            return
-        if tag == "aside":
-            self.aside_depth += 1
-        if re.fullmatch(r"h[1-6]", tag) and not self.aside_depth:
-            self._heading = [int(tag[1]), ""]
-        elif tag == "img":
-            self.images.append(attrs)
-        elif tag == "a" and "href" in attrs:
-            self.links.append(attrs["href"])
-
-    def handle_endtag(self, tag):
-        if tag == "article":
-            self.in_article = False
-        if tag == "aside" and self.aside_depth:
-            self.aside_depth -= 1
-        if self._heading and tag == f"h{self._heading[0]}":
-            self.headings.append((self._heading[0], self._heading[1].replace("¶", "").strip()))
-            self._heading = None
-
-    def handle_data(self, data):
-        if self._heading:
-            self._heading[1] += data
+    def __init__(self, html: str):
+        article = next(parse_html(html).iter("article"))
+        in_aside = {el for aside in article.iter("aside") for el in aside.iter()}
+        self.headings = [(int(el.tag[1]), "".join(el.itertext()).replace("¶", "").strip())
+                         for el in article.iter() if re.fullmatch(r"h[1-6]", el.tag) and el not in in_aside]
+        self.images = [dict(img.attrib) for img in article.iter("img")]
+        self.links = [a.get("href") for a in article.iter("a") if a.get("href") is not None]
 
 
 def outline(html: str) -> Outline:
-    parser = Outline()
-    parser.feed(html)
-    return parser
+    return Outline(html)
 
 
 def test_every_required_page_is_built(built_site):
@@ -75,9 +44,9 @@ def test_every_required_page_is_built(built_site):
 
 
 def test_front_matter_is_valid_on_every_page():
-    pages = site_checks.content_pages()
+    pages = site_checks.content_pages(ROOT / "docs")
     assert len(pages) >= len(REQUIRED_PAGES)
-    site_checks.check_front_matter()  # raises SiteError naming file and field
+    site_checks.check_front_matter(ROOT / "docs")  # raises SiteError naming file and field
 
 
 @pytest.mark.parametrize("front_matter, field", [
@@ -228,7 +197,9 @@ def test_pinned_sections_exist(built_site):
               "/safety/": ["who-should-not-have-it", "warning-signs", "questions-to-ask", "skin-tone",
                            "choosing-a-practitioner", "common-side-effects"],
               "/at-home-vs-professional/": ["comparison"],
-              "/conditions/": ["acne-scars", "stretch-marks", "dark-patches-and-melasma", "what-it-does-not-treat"]}
+              "/conditions/": ["acne-scars", "stretch-marks", "dark-patches-and-melasma", "what-it-does-not-treat"],
+              "/handouts/aftercare/": ["aftercare", "warning-signs", "what-is-normal"],
+              "/handouts/before-your-appointment/": ["getting-ready", "who-should-not-have-it", "questions-to-ask"]}
     for url, ids in pinned.items():
         html = built_site.html(url)
         for anchor in ids:
@@ -251,7 +222,7 @@ def test_no_run_of_nine_words_matches_a_source_article():
 
 
 def test_faq_answers_are_one_to_three_sentences_and_link_to_more():
-    markdown = site_generated.FAQ_PAGE.read_text()
+    markdown = site_generated.faq_files(site_config())[0].read_text()
     entries = site_generated.faq_entries(markdown)
     assert len(entries) >= 30
     for question, answer in entries:

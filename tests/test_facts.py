@@ -3,14 +3,14 @@
 import math
 import re
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-import site_text
-from conftest import ROOT
+from microneedling_site import text as site_text
+from microneedling_site.text import parse_html
+from tests.helpers import ROOT
 
 FACTS = yaml.safe_load((ROOT / "tests" / "data" / "facts.yml").read_text(encoding="utf-8"))
 
@@ -72,48 +72,25 @@ def test_a_planted_contradiction_is_caught(page_texts):
 
 # --- Citations ---------------------------------------------------------------------
 
-class Citations(HTMLParser):
-    """(label, source id) of every link to the Sources page inside <article>,
-    and the text of each numbered entry on the Sources page."""
+SOURCE_LINK = re.compile(r"sources/#((?:source|article)-\d+)$")
+SOURCE_ENTRY = re.compile(r"(?:source|article)-\d+")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []
-        self.entries: dict[str, str] = {}
-        self._link = self._entry = None
-        self._entry_depth = 0
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        match = re.search(r"sources/#((?:source|article)-\d+)$", attrs.get("href") or "")
-        if tag == "a" and match:
-            self._link = [match.group(1), ""]
-        if tag == "li" and re.fullmatch(r"(?:source|article)-\d+", attrs.get("id") or ""):
-            self._entry, self._entry_depth = attrs["id"], 0
-            self.entries[self._entry] = ""
-        if self._entry and tag == "li":
-            self._entry_depth += 1
+class Citations:
+    """(label, source id) of every link to the Sources page, and the text of
+    each numbered entry on the Sources page."""
 
-    def handle_endtag(self, tag):
-        if tag == "a" and self._link:
-            self.links.append((self._link[1].strip(), self._link[0]))
-            self._link = None
-        if tag == "li" and self._entry:
-            self._entry_depth -= 1
-            if self._entry_depth == 0:
-                self._entry = None
-
-    def handle_data(self, data):
-        if self._link:
-            self._link[1] += data
-        if self._entry:
-            self.entries[self._entry] += data
+    def __init__(self, html: str):
+        root = parse_html(html)
+        self.links: list[tuple[str, str]] = [
+            ("".join(a.itertext()).strip(), SOURCE_LINK.search(a.get("href")).group(1))
+            for a in root.iter("a") if SOURCE_LINK.search(a.get("href") or "")]
+        self.entries: dict[str, str] = {li.get("id"): "".join(li.itertext())
+                                        for li in root.iter("li") if SOURCE_ENTRY.fullmatch(li.get("id") or "")}
 
 
 def citations(html: str) -> Citations:
-    parser = Citations()
-    parser.feed(html)
-    return parser
+    return Citations(html)
 
 
 WORD = re.compile(r"[a-z0-9]+")

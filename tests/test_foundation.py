@@ -4,8 +4,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, build_site, copy_project, fetch, read_config
-from site_browser import open_page
+from tests.helpers import ROOT, build_site, copy_project, fetch, read_config
+from tests.helpers import open_page
 
 
 def nav_files(nav) -> list[str]:

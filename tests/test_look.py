@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, read_config
-from site_browser import open_page
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, read_config
+from tests.helpers import open_page
 
-PA11Y_RUNNER = ROOT / "scripts" / "site_pa11y.mjs"
+PA11Y_RUNNER = ROOT / "tests" / "pa11y.mjs"
 # H32.2 ("this form does not contain a submit button") fires on Material's
 # search box and colour-scheme switch: both are forms that submit nothing
 # (search runs as you type, the switch acts on change), so a submit button
@@ -39,7 +39,8 @@ def test_pa11y_html_codesniffer_finds_no_errors(nginx, built_site):
     schemes, at 360 and 1280 px."""
     urls = [nginx.url + url.lstrip("/") for url in built_site.pages()]
     urls += [nginx.url + "safety/#who-should-not-have-it", nginx.url + "no-such-page/"]
-    job = {"urls": urls, "widths": [360, 1280], "schemes": ["light", "dark"], "ignore": PA11Y_IGNORED}
+    job = {"urls": urls, "widths": [360, 1280], "schemes": ["light", "dark"], "ignore": PA11Y_IGNORED,
+           "chromium": CHROMIUM, "args": CHROMIUM_ARGS}
     result = subprocess.run(["node", str(PA11Y_RUNNER), json.dumps(job)], capture_output=True, text=True,
                             cwd=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]

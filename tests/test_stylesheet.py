@@ -1,9 +1,9 @@
 """Material's stylesheet is shipped without the rules the site never uses
-(scripts/site_css.py), under a name that follows its content."""
+(microneedling_site/css.py), under a name that follows its content."""
 import hashlib
 import re
 
-from site_css import purge_css
+from microneedling_site.css import purge_css
 
 USED = {"md-header", "admonition", "used", "md-typeset"}
 

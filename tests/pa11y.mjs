@@ -1,8 +1,12 @@
 // pa11y with HTML_CodeSniffer (WCAG 2 AA), a second accessibility engine
 // beside axe, in Debian's Chromium. tests/test_look.py runs it:
 //
-//   node scripts/site_pa11y.mjs '{"urls": [...], "widths": [360, 1280],
-//                                 "schemes": ["light", "dark"], "ignore": [...]}'
+//   node tests/pa11y.mjs '{"urls": [...], "widths": [360, 1280],
+//                          "schemes": ["light", "dark"], "ignore": [...],
+//                          "chromium": "/usr/bin/chromium", "args": [...]}'
+//
+// Chromium's path and arguments come from microneedling_site/chromium.py,
+// so every browser the project starts is started the same way.
 //
 // One browser for every page; one context per width and colour scheme (the
 // scheme is the reader's system setting, which Material follows). Prints
@@ -13,12 +17,8 @@ const require = createRequire(import.meta.url);
 const pa11y = require("pa11y");
 const puppeteer = require("puppeteer");
 
-const { urls, widths, schemes, ignore } = JSON.parse(process.argv[2]);
-const browser = await puppeteer.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const { urls, widths, schemes, ignore, chromium, args } = JSON.parse(process.argv[2]);
+const browser = await puppeteer.launch({ executablePath: chromium, args });
 const problems = [];
 try {
   for (const scheme of schemes) {

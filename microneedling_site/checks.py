@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import yaml
-
-from site_paths import DOCS
+from mkdocs.utils.meta import YAML_RE as FRONT_MATTER  # the pattern MkDocs itself reads front matter with
 
 
 INCLUDES = "includes"
@@ -29,9 +28,6 @@ class SiteError(ValueError):
 
 
 # --- Front matter -----------------------------------------------------------
-
-FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-
 
 def read_front_matter(path: Path) -> dict:
     """The page's YAML front matter; SiteError if it is missing or not YAML."""
@@ -72,12 +68,12 @@ def check_page_meta(path: Path, meta: dict) -> None:
         raise field_error("next_review", "must be later than 'reviewed'")
 
 
-def content_pages(docs: Path = DOCS) -> list[Path]:
+def content_pages(docs: Path) -> list[Path]:
     """Every Markdown page under docs/, leaving out the shared includes."""
     return sorted(p for p in docs.rglob("*.md") if INCLUDES not in p.relative_to(docs).parts)
 
 
-def check_front_matter(docs: Path = DOCS) -> None:
+def check_front_matter(docs: Path) -> None:
     for path in content_pages(docs):
         check_page_meta(path.relative_to(docs.parent), read_front_matter(path))
 
@@ -128,12 +124,27 @@ def check_report_errors(value, source: str = "mkdocs.yml") -> None:
                         f"http:// or https:// address: {value!r}")
 
 
-class ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, treating its !ENV tags as plain values."""
+# --- The whole site, as the build sees it -----------------------------------------
+
+def load_site_config(config_file: str | Path = "mkdocs.yml"):
+    """The config exactly as MkDocs reads it: INHERIT merged, !ENV resolved,
+    defaults filled in."""
+    from mkdocs.config import load_config
+
+    return load_config(str(config_file))
 
 
-ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+def check_site(config) -> int:
+    """Every check an editor needs before a build, on a loaded MkDocs config
+    (MkDocsConfig, or the same keys as a dict). Returns how many pages were
+    checked; raises SiteError naming the file and field."""
+    from microneedling_site.vocabulary import check_pages_exist, load_vocabulary
 
-
-def read_config(path: Path) -> dict:
-    return yaml.load(path.read_text(), Loader=ConfigLoader)
+    source = Path(config["config_file_path"]).name
+    extra = config["extra"] or {}
+    docs = Path(config["docs_dir"])
+    check_clinic(extra.get("clinic"), source)
+    check_report_errors(extra.get("report_errors"), source)
+    check_front_matter(docs)
+    check_pages_exist(load_vocabulary(docs / INCLUDES / "vocabulary.yml"), docs)
+    return len(content_pages(docs))

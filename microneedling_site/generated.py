@@ -1,12 +1,13 @@
-"""Files generated from the site's own sources: handout QR codes (at build time),
-the FAQ's JSON-LD and the share image (committed)."""
+"""Files generated from the site's own sources: handout QR codes (drawn by the
+finishing step), the FAQ's JSON-LD and the share image (both committed; tests
+check they are current)."""
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
-from site_checks import FRONT_MATTER
-from site_paths import DOCS, ROOT
+from microneedling_site.checks import FRONT_MATTER
 
 
 def qr_svg(url: str) -> str:
@@ -19,9 +20,16 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-FAQ_PAGE = DOCS / "faq.md"
-FAQ_SCHEMA = ROOT / "overrides" / "partials" / "faq-schema.html"
-SHARE_IMAGE = DOCS / "assets" / "images" / "share.png"
+def faq_files(config) -> tuple[Path, Path]:
+    """The FAQ page and the partial its JSON-LD is written to, for a loaded config."""
+    return (Path(config["docs_dir"]) / "faq.md",
+            Path(config["theme"].custom_dir or "overrides") / "partials" / "faq-schema.html")
+
+
+def share_image_file(config) -> Path:
+    return Path(config["docs_dir"]) / config["extra"]["share_image"]
+
+
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
@@ -45,7 +53,7 @@ def render_faq_schema(markdown: str) -> str:
     data = {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [
         {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}
         for q, a in faq_entries(markdown)]}
-    return ("{#- Generated from docs/faq.md by `python scripts/site_tool.py faq-schema`: do not edit. -#}\n"
+    return ("{#- Generated from docs/faq.md by `python -m microneedling_site faq-schema`: do not edit. -#}\n"
             '<script type="application/ld+json">\n'
             f"{json.dumps(data, indent=1, ensure_ascii=False)}\n</script>\n")
 
@@ -57,3 +65,24 @@ SHARE_CARD = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630
 <text x="90" y="430" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">What it can and cannot do, the process and the risks.</text>
 <text x="90" y="490" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">Plain English, checked against medical evidence.</text>
 </svg>"""
+
+
+def draw_share_image(browser=None, size: tuple[int, int] = (1200, 630)) -> bytes:
+    """The share image as PNG bytes, drawn offline by Debian's Chromium
+    (`browser`: a Playwright browser already running, or None to start one)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        from microneedling_site.chromium import launch_chromium
+
+        with sync_playwright() as playwright:
+            started = launch_chromium(playwright)
+            try:
+                return draw_share_image(started, size)
+            finally:
+                started.close()
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.set_content(f"<body style='margin:0'>{SHARE_CARD}</body>")
+    png = page.screenshot()
+    page.close()
+    return png

@@ -1,0 +1,125 @@
+"""Site tasks for the microneedling site: one command, one subcommand per task.
+
+    python -m microneedling_site check          settings, front matter and vocabulary (honours CONFIG)
+    python -m microneedling_site finish [SITE]  the finishing step over a built folder
+    python -m microneedling_site grades [SITE]  reading grade of every built page
+    python -m microneedling_site headers [SITE] write SITE/_headers (security policy, caching)
+    python -m microneedling_site nginx-conf     print an nginx server block with the same policy
+    python -m microneedling_site faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
+    python -m microneedling_site share-image    redraw the share image (needs Chromium and Playwright)
+
+Each task reads the site's config as MkDocs does (INHERIT and !ENV applied):
+--config-file, or the CONFIG environment variable, or mkdocs.yml.
+Benchmarks and audits are not here: see `python -m benchmarks --help`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from microneedling_site.checks import SiteError, check_site, load_site_config
+from microneedling_site.finish import FinishError, finish
+from microneedling_site.generated import draw_share_image, faq_entries, faq_files, render_faq_schema, share_image_file
+from microneedling_site.hosting import headers_file, inline_script_hashes, nginx_server_block
+from microneedling_site.text import article_sentences, built_pages, page_url, reading_grade, word_count
+
+
+def cmd_check(args) -> int:
+    try:
+        pages = check_site(load_site_config(args.config_file))
+    except SiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"ok: {args.config_file}: front matter of {pages} pages, clinic settings and vocabulary")
+    return 0
+
+
+def cmd_finish(args) -> int:
+    # The config is read only if a robots.txt template is left to render.
+    site_url = args.site_url or (lambda: load_site_config(args.config_file).site_url)
+    try:
+        done = finish(Path(args.site), site_url)
+    except FinishError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"finished {args.site}: {done['pages']} HTML files, {done['qr codes']} QR codes, "
+          f"{done['changed files']} files changed")
+    return 0
+
+
+def cmd_grades(args) -> int:
+    site = Path(args.site)
+    grades = []
+    for path in built_pages(site):
+        sentences = article_sentences(path.read_text(encoding="utf-8"))
+        grade = reading_grade(sentences)
+        longest = max(word_count(s) for s in sentences)
+        grades.append(grade)
+        print(f"{page_url(path, site):40} grade {grade:4.1f}  sentences {len(sentences):4}  longest {longest:2} words")
+    print(f"{'average':40} grade {sum(grades) / len(grades):4.1f}")
+    return 0
+
+
+def cmd_headers(args) -> int:
+    site = Path(args.site)
+    (site / "_headers").write_text(headers_file(site), encoding="utf-8")
+    print(f"wrote {site / '_headers'} ({len(inline_script_hashes(site))} script hashes)")
+    return 0
+
+
+def cmd_nginx_conf(args) -> int:
+    """Print an nginx server block for self-hosting the built site."""
+    print(nginx_server_block(Path(args.root), args.listen, args.server_name, args.base_path, site=Path(args.site)))
+    return 0
+
+
+def cmd_faq_schema(args) -> int:
+    faq, schema = faq_files(load_site_config(args.config_file))
+    markdown = faq.read_text(encoding="utf-8")
+    schema.write_text(render_faq_schema(markdown), encoding="utf-8")
+    print(f"wrote {schema} ({len(faq_entries(markdown))} questions)")
+    return 0
+
+
+def cmd_share_image(args) -> int:
+    """Draw the 1200 x 630 share image offline with Chromium (no download)."""
+    target = share_image_file(load_site_config(args.config_file))
+    target.write_bytes(draw_share_image())
+    print(f"wrote {target}")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "finish": cmd_finish, "grades": cmd_grades, "headers": cmd_headers,
+            "nginx-conf": cmd_nginx_conf, "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m microneedling_site", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config-file", default=os.environ.get("CONFIG") or "mkdocs.yml",
+                        help="the site's config (default: $CONFIG or mkdocs.yml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="settings, front matter and vocabulary")
+    finishing = commands.add_parser("finish", help="QR codes, toggle fix, stylesheet purge, _headers")
+    finishing.add_argument("site", nargs="?", default="site", help="built site folder")
+    finishing.add_argument("--site-url", help="the address the site lives at (default: the config's site_url)")
+    grades = commands.add_parser("grades", help="reading grade of every built page")
+    grades.add_argument("site", nargs="?", default="site", help="built site folder")
+    headers = commands.add_parser("headers", help="write SITE/_headers (security and caching)")
+    headers.add_argument("site", nargs="?", default="site", help="built site folder")
+    nginx = commands.add_parser("nginx-conf", help="print an nginx server block for the built site")
+    nginx.add_argument("--site", default="site", help="built site folder the policy is computed from")
+    nginx.add_argument("--root", default="/var/www/microneedling", help="where the site lives on the server")
+    nginx.add_argument("--server-name", default="example.org")
+    nginx.add_argument("--listen", default="80", help="for HTTPS, put TLS in front or add ssl settings")
+    nginx.add_argument("--base-path", default="/", help="subpath the site is published under")
+    commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
+    commands.add_parser("share-image", help="redraw the share image with Chromium")
+    args = parser.parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

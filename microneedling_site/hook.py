@@ -1,0 +1,32 @@
+"""The MkDocs hook (`hooks:` in mkdocs.yml), kept thin: the site builds the
+same without it when the steps it calls are run around the build, which is
+what `make build` and `make zensical` do.
+
+- on_config: the checks (settings, front matter, vocabulary), before
+  anything is written; a problem stops the build naming the file and field.
+- on_post_build: the finishing step over the built folder, so `mkdocs build`
+  and `mkdocs serve` alone still give a finished site.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from microneedling_site.checks import SiteError, check_site
+from microneedling_site.finish import FinishError, finish
+
+
+def on_config(config):
+    try:
+        check_site(config)
+    except SiteError as error:
+        raise PluginError(str(error)) from None
+    return config
+
+
+def on_post_build(config):
+    try:
+        finish(Path(config.site_dir), config.site_url)
+    except FinishError as error:
+        raise PluginError(str(error)) from None
