@@ -67,7 +67,7 @@ test: requirements-for-tests $(BIN)/.installed-dev $(NODE_DEPS)
 	$(BIN)/pytest tests -rP  # -rP: show the figures tests print (grades, search hits, bytes)
 
 ## test-fast: everything but the browser and nginx tests, in well under a minute
-test-fast: $(BIN)/.installed-dev
+test-fast: $(BIN)/.installed-dev $(NODE_DEPS)
 	@start=$$(date +%s%N); $(BIN)/pytest tests -m "not browser" -q; status=$$?; \
 	  echo "make test-fast: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; exit $$status
 
