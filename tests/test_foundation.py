@@ -4,16 +4,8 @@ import subprocess
 
 import pytest
 
-from tests.helpers import ROOT, build_site, copy_project, fetch, read_config
+from tests.helpers import ROOT, build_site, copy_project, fetch, nav_files, read_config
 from tests.helpers import open_page
-
-
-def nav_files(nav) -> list[str]:
-    files = []
-    for entry in nav:
-        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-        files.extend(nav_files(value) if isinstance(value, list) else [value])
-    return files
 
 
 def test_strict_build_has_zero_warnings(built_site):
