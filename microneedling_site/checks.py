@@ -16,7 +16,7 @@ INCLUDES = "includes"
 DESCRIPTION_MAX = 160
 TITLE_MAX = 65
 # Clinic settings (extra.clinic in mkdocs.yml) and their nested reviewer block.
-CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer"}
+CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer", "protocol"}
 REVIEWER_KEYS = {"name", "credentials"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
@@ -93,7 +93,7 @@ def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
                         f"(known: {', '.join(sorted(CLINIC_KEYS))})")
     if not isinstance(clinic.get("name"), str) or not clinic["name"].strip():
         raise SiteError(f"{where}.name is required when a clinic is set")
-    for key in CLINIC_KEYS - {"reviewer"}:
+    for key in CLINIC_KEYS - {"reviewer", "protocol"}:
         if key in clinic and not isinstance(clinic[key], str):
             raise SiteError(f"{where}.{key} must be text (put quotes around it)")
     rules = {"email": (EMAIL, "is not an email address"),
@@ -102,6 +102,9 @@ def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
     for key, (pattern, problem) in rules.items():
         if key in clinic and not pattern.match(clinic[key]):
             raise SiteError(f"{where}.{key} {problem}: {clinic[key]!r}")
+    from microneedling_site.protocol import check_protocol
+
+    check_protocol(clinic.get("protocol"), f"{where}.protocol", required=False)
     reviewer = clinic.get("reviewer")
     if reviewer is not None:
         if not isinstance(reviewer, dict):
@@ -143,7 +146,14 @@ def check_site(config) -> int:
     source = Path(config["config_file_path"]).name
     extra = config["extra"] or {}
     docs = Path(config["docs_dir"])
+    from microneedling_site.protocol import check_protocol, check_protocol_tokens
+
     check_clinic(extra.get("clinic"), source)
+    options = (config.get("mdx_configs") or {}).get("microneedling_site.markdown", {})
+    if options.get("protocol"):
+        where = f"{source}: markdown_extensions: microneedling_site.markdown: protocol_values"
+        check_protocol(options.get("protocol_values"), where, required=True)
+        check_protocol_tokens(docs, Path(options["protocol"]), options["protocol_values"], extra.get("clinic"))
     check_report_errors(extra.get("report_errors"), source)
     check_front_matter(docs)
     check_pages_exist(load_vocabulary(docs / INCLUDES / "vocabulary.yml"), docs)

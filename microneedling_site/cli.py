@@ -5,7 +5,6 @@
     python -m microneedling_site grades [SITE]  reading grade of every built page
     python -m microneedling_site headers [SITE] write SITE/_headers (security policy, caching)
     python -m microneedling_site nginx-conf     print an nginx server block with the same policy
-    python -m microneedling_site faq-schema     regenerate the FAQ's JSON-LD after editing docs/faq.md
     python -m microneedling_site share-image    redraw the share image (needs Chromium and Playwright)
 
 Each task reads the site's config as MkDocs does (INHERIT and !ENV applied):
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from microneedling_site.checks import SiteError, check_site, load_site_config
 from microneedling_site.finish import FinishError, finish
-from microneedling_site.generated import draw_share_image, faq_entries, faq_files, render_faq_schema, share_image_file
+from microneedling_site.generated import draw_share_image, share_image_file
 from microneedling_site.hosting import headers_file, inline_script_hashes, nginx_server_block
 from microneedling_site.text import article_sentences, built_pages, page_url, reading_grade, word_count
 
@@ -75,14 +74,6 @@ def cmd_nginx_conf(args) -> int:
     return 0
 
 
-def cmd_faq_schema(args) -> int:
-    faq, schema = faq_files(load_site_config(args.config_file))
-    markdown = faq.read_text(encoding="utf-8")
-    schema.write_text(render_faq_schema(markdown), encoding="utf-8")
-    print(f"wrote {schema} ({len(faq_entries(markdown))} questions)")
-    return 0
-
-
 def cmd_share_image(args) -> int:
     """Draw the 1200 x 630 share image offline with Chromium (no download)."""
     target = share_image_file(load_site_config(args.config_file))
@@ -92,7 +83,7 @@ def cmd_share_image(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "finish": cmd_finish, "grades": cmd_grades, "headers": cmd_headers,
-            "nginx-conf": cmd_nginx_conf, "faq-schema": cmd_faq_schema, "share-image": cmd_share_image}
+            "nginx-conf": cmd_nginx_conf, "share-image": cmd_share_image}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     nginx.add_argument("--server-name", default="example.org")
     nginx.add_argument("--listen", default="80", help="for HTTPS, put TLS in front or add ssl settings")
     nginx.add_argument("--base-path", default="/", help="subpath the site is published under")
-    commands.add_parser("faq-schema", help="regenerate the FAQPage JSON-LD from docs/faq.md")
     commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)

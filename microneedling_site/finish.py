@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from microneedling_site.css import purge_material_stylesheets
-from microneedling_site.generated import qr_svg
+from microneedling_site.generated import add_faq_schema, qr_svg
 from microneedling_site.hosting import headers_file
 
 
@@ -88,7 +88,10 @@ def finish(site: Path, site_url: str | Callable[[], str] | None = None) -> dict:
     for page in sorted(site.rglob("*.html")):
         name = page.relative_to(site).as_posix()
         original = page.read_text(encoding="utf-8")
-        html = fix_toggles(add_qr_codes(original, name), name)
+        try:
+            html = add_faq_schema(fix_toggles(add_qr_codes(original, name), name), name)
+        except ValueError as error:
+            raise FinishError(str(error)) from None
         done["pages"] += 1
         done["qr codes"] += len(QR_PLACEHOLDER.findall(html))
         done["changed files"] += write_if_changed(page, html) if html != original else 0

@@ -1,13 +1,12 @@
 """Files generated from the site's own sources: handout QR codes (drawn by the
-finishing step), the FAQ's JSON-LD and the share image (both committed; tests
-check they are current)."""
+finishing step), the FAQ's JSON-LD (filled in from the finished FAQ page) and the share image
+(committed; a test checks it is current)."""
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
 
-from microneedling_site.checks import FRONT_MATTER
 
 
 def qr_svg(url: str) -> str:
@@ -20,42 +19,56 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-def faq_files(config) -> tuple[Path, Path]:
-    """The FAQ page and the partial its JSON-LD is written to, for a loaded config."""
-    return (Path(config["docs_dir"]) / "faq.md",
-            Path(config["theme"].custom_dir or "overrides") / "partials" / "faq-schema.html")
-
-
 def share_image_file(config) -> Path:
     return Path(config["docs_dir"]) / config["extra"]["share_image"]
 
 
-MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+# The FAQ page's structured data: the template writes an empty block (when
+# the page's front matter says `schema: FAQPage`) and the finishing step
+# fills it from the finished page, so it always says what the page says,
+# clinic protocol values included.
+FAQ_SCHEMA = re.compile(r'(<script type="application/ld\+json" id="faq-schema">)(.*?)(</script>)', re.S)
 
 
-def faq_entries(markdown: str) -> list[tuple[str, str]]:
-    """(question, answer) pairs of the FAQ page: each '### ' heading and the
-    paragraph under it, without the closing "read more" link."""
-    body = FRONT_MATTER.sub("", markdown)
-    entries = []
-    for block in re.split(r"^### ", body, flags=re.M)[1:]:
-        heading, _, rest = block.partition("\n")
-        question = re.sub(r"\s*\{#[^}]*\}\s*$", "", heading).strip()
-        answer = rest.strip().split("\n\n")[0]
-        answer = re.sub(r"\s*\[[^\]]+\]\([^)]+\)$", "", answer)
-        answer = MARKDOWN_LINK.sub(r"\1", answer).replace("**", "")
-        entries.append((question, " ".join(answer.split())))
+def faq_entries_from_html(html: str) -> list[tuple[str, str]]:
+    """(question, answer) pairs of a built FAQ page: each <h3> of the article
+    and the first paragraph under it (not a "You may have heard" line),
+    without the closing "read more" link."""
+    from microneedling_site.text import classes, parse_html, text_of
+
+    article = next(parse_html(html).iter("article"), None)
+    entries: list[tuple[str, str]] = []
+    if article is None:
+        return entries
+    question = None
+    for element in article:
+        if element.tag == "h3":
+            for link in [a for a in element.iter("a") if "headerlink" in classes(a)]:
+                link.text = ""
+            question = text_of(element)
+        elif question and element.tag == "p" and "also-called" not in classes(element):
+            links = list(element.iter("a"))
+            if links and not (links[-1].tail or "").strip() and element[-1] is links[-1]:
+                element.remove(links[-1])
+            entries.append((question, text_of(element)))
+            question = None
+        elif element.tag in ("h1", "h2"):
+            question = None
     return entries
 
 
-def render_faq_schema(markdown: str) -> str:
-
+def add_faq_schema(html: str, name: str) -> str:
+    """Fill the page's empty FAQPage block from the page itself."""
+    if not FAQ_SCHEMA.search(html):
+        return html
+    entries = faq_entries_from_html(html)
+    if not entries:
+        raise ValueError(f"{name}: marked as FAQPage, but no questions (### headings with an answer) were found")
     data = {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [
         {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}
-        for q, a in faq_entries(markdown)]}
-    return ("{#- Generated from docs/faq.md by `python -m microneedling_site faq-schema`: do not edit. -#}\n"
-            '<script type="application/ld+json">\n'
-            f"{json.dumps(data, indent=1, ensure_ascii=False)}\n</script>\n")
+        for q, a in entries]}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return FAQ_SCHEMA.sub(lambda m: m.group(1) + text + m.group(3), html, count=1)
 
 
 SHARE_CARD = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">

@@ -4,6 +4,7 @@ what `make build` and `make zensical` do.
 
 - on_config: the checks (settings, front matter, vocabulary), before
   anything is written; a problem stops the build naming the file and field.
+  Then it hands the clinic settings to the Markdown extension.
 - on_post_build: the finishing step over the built folder, so `mkdocs build`
   and `mkdocs serve` alone still give a finished site.
 """
@@ -22,6 +23,9 @@ def on_config(config):
         check_site(config)
     except SiteError as error:
         raise PluginError(str(error)) from None
+    # The protocol sentences name the clinic and use its values (extra.clinic),
+    # which a Markdown extension cannot read from the config itself.
+    config.mdx_configs.setdefault("microneedling_site.markdown", {})["clinic"] = config.extra.get("clinic") or {}
     return config
 
 

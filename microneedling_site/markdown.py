@@ -10,6 +10,9 @@ so any generator that runs Python-Markdown (MkDocs, Zensical) keeps it:
   every element with a title, and each section link (the ¶ after a heading)
   has one: dozens per page. Their title becomes their aria-label, so they
   keep their name without the tooltip.
+- The clinic protocol's sentences (microneedling_site/protocol.py): each
+  `{{ protocol.key }}` in a page or include becomes the sentence for the
+  neutral values or for the clinic's own.
 - The patient vocabulary's "You may have heard: ..." lines
   (microneedling_site/vocabulary.py), right after the heading of the section
   each entry names (page.md alone: after the page's title; after the
@@ -20,6 +23,13 @@ In mkdocs.yml:
     markdown_extensions:
       microneedling_site.markdown:
         vocabulary: docs/includes/vocabulary.yml
+        protocol: docs/includes/protocol.yml
+        language: en
+
+        protocol_values: {makeup: 24 to 48 hours, ...}
+
+The clinic's settings (extra.clinic: its name and protocol values) are
+handed over by the hook (microneedling_site/hook.py) as `clinic`.
 """
 from __future__ import annotations
 
@@ -28,9 +38,11 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from microneedling_site.checks import SiteError
+from microneedling_site.protocol import Protocol, load_sentences
 from microneedling_site.vocabulary import also_called_line, load_vocabulary
 
 HEADING = re.compile(r"h[1-6]")
@@ -121,26 +133,52 @@ class PageTreeprocessor(Treeprocessor):
             blocks = list(root)
 
 
-_VOCABULARY_CACHE: dict = {}
+class ProtocolPreprocessor(Preprocessor):
+    """Runs after snippets (32), so includes are filled in too."""
+
+    def __init__(self, md, protocol: Protocol):
+        super().__init__(md)
+        self.protocol = protocol
+
+    def run(self, lines: list[str]) -> list[str]:
+        page = page_path(self.md) or "page"
+        return [self.protocol.fill(line, page) if "{{" in line else line for line in lines]
+
+
+_CACHE: dict = {}
+
+
+def cached(path: Path, load):
+    """MkDocs makes a Markdown instance per page: read each file once per change."""
+    if not path.is_file():
+        raise SiteError(f"{path}: no such file (named in mkdocs.yml, markdown_extensions)")
+    key = (path.resolve(), path.stat().st_mtime_ns, load)
+    if key not in _CACHE:
+        _CACHE[key] = load(path)
+    return _CACHE[key]
 
 
 def cached_vocabulary(path: Path) -> list[dict]:
-    """MkDocs makes a Markdown instance per page: read the file once per change."""
-    key = (path.resolve(), path.stat().st_mtime_ns)
-    if key not in _VOCABULARY_CACHE:
-        _VOCABULARY_CACHE.clear()
-        _VOCABULARY_CACHE[key] = load_vocabulary(path)
-    return _VOCABULARY_CACHE[key]
+    return cached(path, load_vocabulary)
 
 
 class PageExtension(Extension):
     def __init__(self, **kwargs):
-        self.config = {"vocabulary": ["", "the patient vocabulary (YAML); empty: none"]}
+        self.config = {"vocabulary": ["", "the patient vocabulary (YAML); empty: none"],
+                       "protocol": ["", "the protocol sentences (YAML); empty: none"],
+                       "language": ["en", "the pages' language: en or es"],
+                       "protocol_values": [{}, "the neutral protocol values"],
+                       "clinic": [{}, "extra.clinic (its name and protocol values), from the hook"]}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
         source = self.getConfig("vocabulary")
         vocabulary = cached_vocabulary(Path(source)) if source else []
+        sentences = self.getConfig("protocol")
+        if sentences:
+            protocol = Protocol(cached(Path(sentences), load_sentences), self.getConfig("protocol_values"),
+                                self.getConfig("clinic"), self.getConfig("language"), sentences)
+            md.preprocessors.register(ProtocolPreprocessor(md, protocol), "microneedling_protocol", 31)
         # Priority 1: after toc (5), abbr (7) and attr_list (8), before unescape (0).
         md.treeprocessors.register(PageTreeprocessor(md, vocabulary, Path(source).name), "microneedling_page", 1)
 

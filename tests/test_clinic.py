@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from microneedling_site import generated as site_generated
-from microneedling_site.text import classes, parse_html
+from microneedling_site.text import classes, parse_html, text_of
 from tests.helpers import (CLINIC, CLINIC_SITE_URL, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
                            page_text, redirects, site_config, strict_build, write_clinic_config)
 from tests.helpers import open_page
@@ -21,7 +21,7 @@ HANDOUTS = ["/handouts/before-your-appointment/", "/handouts/aftercare/"]
 
 def json_ld(html: str) -> list[dict]:
     return [json.loads(block) for block in
-            re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+            re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)]
 
 
 # --- Clinic settings -----------------------------------------------------------
@@ -242,10 +242,15 @@ def test_faq_json_ld_lists_every_question_with_its_visible_answer(built_site):
         assert item["acceptedAnswer"]["text"] in visible, f"answer not visible: {item['name']}"
 
 
-def test_faq_json_ld_is_current_with_the_faq_page():
-    faq, schema = site_generated.faq_files(site_config())
-    expected = site_generated.render_faq_schema(faq.read_text())
-    assert schema.read_text() == expected, "docs/faq.md changed: run `python -m microneedling_site faq-schema`"
+def test_faq_json_ld_is_filled_from_the_page_and_fails_loudly_without_questions(built_site):
+    html = built_site.html("/faq/")
+    faq = next(d for d in json_ld(html) if d["@type"] == "FAQPage")
+    questions = [item["name"] for item in faq["mainEntity"]]
+    headings = [text_of(h).rstrip("¶ ").strip() for h in parse_html(html).iter("h3")]
+    assert questions == headings
+    emptied = re.sub(r"<h3\b.*?</h3>", "", html, flags=re.S)
+    with pytest.raises(ValueError, match="no questions"):
+        site_generated.add_faq_schema(emptied, "faq/index.html")
 
 
 def test_404_is_served_with_status_404(nginx):
