@@ -63,8 +63,16 @@ check: $(BIN)/.installed
 	$(BIN)/python -m microneedling_site --config-file $(CONFIG) check
 
 ## test: the whole suite, what CI runs (needs Debian's chromium, nginx, Java, w3m)
+## With CONFIG=clinic.yml: the quality gates (axe, HTML checker, print, QR
+## codes, links, security policy, byte budget...) on that clinic's build.
 test: requirements-for-tests $(BIN)/.installed-dev $(NODE_DEPS)
+ifeq ($(CONFIG),mkdocs.yml)
 	$(BIN)/pytest tests -rP  # -rP: show the figures tests print (grades, search hits, bytes)
+	@echo "The quality gates again, on the example clinic (clinic.example.yml):"
+	SITE_CONFIG=clinic.example.yml $(BIN)/pytest tests -m gates -q
+else
+	SITE_CONFIG=$(CONFIG) $(BIN)/pytest tests -m gates -rP
+endif
 
 ## test-fast: everything but the browser and nginx tests, in well under a minute
 test-fast: $(BIN)/.installed-dev $(NODE_DEPS)

@@ -16,7 +16,13 @@ INCLUDES = "includes"
 DESCRIPTION_MAX = 160
 TITLE_MAX = 65
 # Clinic settings (extra.clinic in mkdocs.yml) and their nested reviewer block.
-CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer", "protocol"}
+CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer", "protocol",
+               "folder", "logo", "brand", "pages"}
+TEXT_KEYS = {"name", "phone", "email", "booking_url", "address", "folder", "logo"}
+# Settings under `extra`: this site's own, and those Material reads.
+EXTRA_KEYS = {"clinic", "locale", "procedure", "report_errors", "share_image", "start_scripts_after_paint",
+              "alternate", "analytics", "consent", "generator", "homepage", "scope", "social", "status",
+              "tags", "version"}
 REVIEWER_KEYS = {"name", "credentials"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
@@ -68,17 +74,26 @@ def check_page_meta(path: Path, meta: dict) -> None:
         raise field_error("next_review", "must be later than 'reviewed'")
 
 
-def content_pages(docs: Path) -> list[Path]:
-    """Every Markdown page under docs/, leaving out the shared includes."""
-    return sorted(p for p in docs.rglob("*.md") if INCLUDES not in p.relative_to(docs).parts)
+def content_pages(docs: Path, excluded=None) -> list[Path]:
+    """Every Markdown page under docs/, leaving out the shared includes and
+    what the config's exclude_docs leaves out (another language's pages)."""
+    return sorted(p for p in docs.rglob("*.md") if INCLUDES not in p.relative_to(docs).parts
+                  and not (excluded and excluded.match_file(p.relative_to(docs).as_posix())))
 
 
-def check_front_matter(docs: Path) -> None:
-    for path in content_pages(docs):
+def check_front_matter(docs: Path, excluded=None) -> None:
+    for path in content_pages(docs, excluded):
         check_page_meta(path.relative_to(docs.parent), read_front_matter(path))
 
 
 # --- Clinic settings ----------------------------------------------------------
+
+def did_you_mean(unknown: set[str], known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(sorted(unknown)[0], sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
 
 def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
     """Validate extra.clinic; None means a neutral site and is fine."""
@@ -89,11 +104,11 @@ def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
         raise SiteError(f"{where} must be a block of 'field: value' settings")
     unknown = set(clinic) - CLINIC_KEYS
     if unknown:
-        raise SiteError(f"{where}.{sorted(unknown)[0]} is not a known setting "
+        raise SiteError(f"{where}.{sorted(unknown)[0]} is not a known setting{did_you_mean(unknown, CLINIC_KEYS)} "
                         f"(known: {', '.join(sorted(CLINIC_KEYS))})")
     if not isinstance(clinic.get("name"), str) or not clinic["name"].strip():
         raise SiteError(f"{where}.name is required when a clinic is set")
-    for key in CLINIC_KEYS - {"reviewer", "protocol"}:
+    for key in sorted(TEXT_KEYS & set(clinic)):
         if key in clinic and not isinstance(clinic[key], str):
             raise SiteError(f"{where}.{key} must be text (put quotes around it)")
     rules = {"email": (EMAIL, "is not an email address"),
@@ -102,9 +117,11 @@ def check_clinic(clinic, source: str = "mkdocs.yml") -> None:
     for key, (pattern, problem) in rules.items():
         if key in clinic and not pattern.match(clinic[key]):
             raise SiteError(f"{where}.{key} {problem}: {clinic[key]!r}")
+    from microneedling_site.clinic import check_brand
     from microneedling_site.protocol import check_protocol
 
     check_protocol(clinic.get("protocol"), f"{where}.protocol", required=False)
+    check_brand(clinic.get("brand"), f"{where}.brand")
     reviewer = clinic.get("reviewer")
     if reviewer is not None:
         if not isinstance(reviewer, dict):
@@ -148,13 +165,23 @@ def check_site(config) -> int:
     docs = Path(config["docs_dir"])
     from microneedling_site.protocol import check_protocol, check_protocol_tokens
 
+    unknown = set(extra) - EXTRA_KEYS
+    if unknown:
+        raise SiteError(f"{source}: extra.{sorted(unknown)[0]} is not a known setting"
+                        f"{did_you_mean(unknown, EXTRA_KEYS)} (known: {', '.join(sorted(EXTRA_KEYS))})")
     check_clinic(extra.get("clinic"), source)
+    if extra.get("clinic"):
+        from microneedling_site.clinic import check_folder, nav_files
+
+        language = (config.get("mdx_configs") or {}).get("microneedling_site.markdown", {}).get("language", "en")
+        check_folder(extra["clinic"], Path(config["config_file_path"]).parent, docs, nav_files(config.get("nav")),
+                     language, f"{source}: extra.clinic")
     options = (config.get("mdx_configs") or {}).get("microneedling_site.markdown", {})
     if options.get("protocol"):
         where = f"{source}: markdown_extensions: microneedling_site.markdown: protocol_values"
         check_protocol(options.get("protocol_values"), where, required=True)
         check_protocol_tokens(docs, Path(options["protocol"]), options["protocol_values"], extra.get("clinic"))
     check_report_errors(extra.get("report_errors"), source)
-    check_front_matter(docs)
+    check_front_matter(docs, config.get("exclude_docs"))
     check_pages_exist(load_vocabulary(docs / INCLUDES / "vocabulary.yml"), docs)
-    return len(content_pages(docs))
+    return len(content_pages(docs, config.get("exclude_docs")))

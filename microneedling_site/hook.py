@@ -4,7 +4,9 @@ what `make build` and `make zensical` do.
 
 - on_config: the checks (settings, front matter, vocabulary), before
   anything is written; a problem stops the build naming the file and field.
-  Then it hands the clinic settings to the Markdown extension.
+  Then it hands the clinic settings to the Markdown extension, and puts the
+  clinic folder's includes, pages and colours in (microneedling_site/clinic.py).
+- on_files: the clinic folder's pages, logo and colours' stylesheet.
 - on_post_build: the finishing step over the built folder, so `mkdocs build`
   and `mkdocs serve` alone still give a finished site.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from microneedling_site.checks import SiteError, check_site
+from microneedling_site.clinic import add_files, apply_to_config
 from microneedling_site.finish import FinishError, finish
 
 
@@ -26,7 +29,13 @@ def on_config(config):
     # The protocol sentences name the clinic and use its values (extra.clinic),
     # which a Markdown extension cannot read from the config itself.
     config.mdx_configs.setdefault("microneedling_site.markdown", {})["clinic"] = config.extra.get("clinic") or {}
+    apply_to_config(config)
     return config
+
+
+def on_files(files, config):
+    add_files(config, files)
+    return files
 
 
 def on_post_build(config):

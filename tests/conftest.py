@@ -3,6 +3,8 @@ free loopback port with gzip, and Debian's Chromium driven by Playwright.
 The helpers themselves are in tests/helpers.py."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.helpers import (CLINIC, ROOT, Build, browser_pass, copy_project, launch_chromium, serving,
@@ -11,7 +13,9 @@ from tests.helpers import (CLINIC, ROOT, Build, browser_pass, copy_project, laun
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Build:
-    return strict_build(ROOT, tmp_path_factory.mktemp("site"))
+    """The site under test: mkdocs.yml, or a clinic's settings file named by
+    SITE_CONFIG (`make test CONFIG=clinic.yml` runs the quality gates on it)."""
+    return strict_build(ROOT, tmp_path_factory.mktemp("site"), config=os.environ.get("SITE_CONFIG", "mkdocs.yml"))
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +26,9 @@ def nginx(built_site, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def clinic_site(tmp_path_factory) -> Build:
-    """The site built with README's example clinic settings."""
-    project = copy_project(tmp_path_factory.mktemp("clinic-project"))
-    return strict_build(project, tmp_path_factory.mktemp("clinic-site"), config=write_clinic_config(project, CLINIC))
+    """The example clinic (clinic.example.yml and its folder clinic.example/),
+    built as a clinic would build it."""
+    return strict_build(ROOT, tmp_path_factory.mktemp("clinic-site"), config="clinic.example.yml")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ searching. The one HTML parser is microneedling_site.text.parse_html."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ from microneedling_site.text import built_pages, page_url, parse_html, text_of
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 # Parts of the project a build reads; copied when a test builds a changed copy.
-PROJECT_PARTS = ["docs", "overrides", "microneedling_site", "mkdocs.yml"]
+PROJECT_PARTS = ["docs", "overrides", "microneedling_site", "mkdocs.yml", "clinic.example", "clinic.example.yml"]
 BUILD_ENV = {"DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -228,9 +229,22 @@ class Nginx:
 
 
 @contextmanager
-def serving(site: Path, prefix: Path, base_path: str = "/"):
-    """A real nginx serving `site` for the length of the block."""
-    server = Nginx(site, prefix, base_path)
+def serving(site: Path, prefix: Path, base_path: str | None = None):
+    """A real nginx serving `site` for the length of the block, under the
+    path of its site_url (as read from its home page's canonical link) unless
+    `base_path` says otherwise: a clinic's build for /microneedling/ is
+    served at /microneedling/, as it will be."""
+    from urllib.parse import urlparse
+
+    if base_path is None:
+        canonical = re.search(r'<link rel="?canonical"? href="?([^" >]+)', (site / "index.html").read_text())
+        base_path = urlparse(canonical.group(1)).path if canonical else "/"
+    root = site
+    if base_path != "/":
+        root = Path(prefix) / "root"
+        (root / base_path.strip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / base_path.strip("/")).symlink_to(site.resolve(), target_is_directory=True)
+    server = Nginx(root, prefix, base_path)
     try:
         yield server
     finally:

@@ -2,6 +2,8 @@
 handouts with QR codes, stable deep links, redirects, sharing tags and
 structured data."""
 import io
+import subprocess
+import sys
 import json
 import re
 
@@ -81,6 +83,16 @@ def test_report_errors_setting_routes_reports(tmp_path):
     ({"phone": "call us"}, "extra.clinic.phone"),
     ({"name": ""}, "extra.clinic.name"),
     ({"reviewer": {"name": "Dr Jane Doe"}}, "extra.clinic.reviewer.credentials"),
+    ({"brand": {"primary": "#4fd1c5"}}, "extra.clinic.brand.primary #4fd1c5: the header's white text would be 1.9:1"),
+    ({"brand": {"accent": "#6cb4ee"}}, "extra.clinic.brand.accent #6cb4ee: links would be 2.2:1"),
+    ({"brand": {"primary": "teal"}}, "extra.clinic.brand.primary must be a colour"),
+    ({"protocol": {"makeup": "12 hrs"}}, "extra.clinic.protocol.makeup must be a time"),
+    ({"protocol": {"spf": 15}}, "extra.clinic.protocol.spf must be a whole number of at least 30"),
+    ({"protocol": {"make_up": "12 hours"}}, "extra.clinic.protocol.make_up is not a protocol setting"),
+    ({"pages": [{"file": "prices.md", "title": "Prices", "after": "proces.md"}]}, "extra.clinic.pages[0].after"),
+    ({"pages": [{"file": "price.md", "title": "Prices"}]}, "extra.clinic.pages[0].file"),
+    ({"folder": "no-such-folder"}, "extra.clinic.folder"),
+    ({"logo": "missing.svg"}, "extra.clinic.logo"),
 ])
 def test_invalid_clinic_settings_stop_the_build_naming_the_field(tmp_path, change, field):
     project = copy_project(tmp_path / "project")
@@ -93,6 +105,79 @@ def test_invalid_clinic_settings_stop_the_build_naming_the_field(tmp_path, chang
     assert not site.exists() or not any(site.iterdir()), "nothing may be written before the check"
 
 
+
+def test_a_misspelt_setting_under_extra_stops_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "clinic.yml").write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "extra": {"clinc": CLINIC}}))
+    result = build_site(project, tmp_path / "site", config="clinic.yml")
+    assert result.returncode != 0
+    assert "clinic.yml: extra.clinc is not a known setting (did you mean 'clinic'?)" in result.stdout + result.stderr
+
+
+def test_check_command_reads_the_clinic_file_it_is_given(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = write_clinic_config(project, {**CLINIC, "booking_url": "riverside.example/book"})
+    command = [sys.executable, "-m", "microneedling_site", "--config-file", config, "check"]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "clinic.yml: extra.clinic.booking_url must be a full http:// or https:// address" in result.stderr
+    good = write_clinic_config(project, CLINIC)
+    assert subprocess.run(command[:-2] + [good, "check"], cwd=project, capture_output=True).returncode == 0
+
+
+def test_a_clinic_include_must_replace_one_of_the_project(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "clinic.example" / "includes" / "opening-hours.md").write_text("- Monday to Friday\n")
+    result = build_site(project, tmp_path / "site", config=write_clinic_config(project, CLINIC))
+    assert result.returncode != 0
+    assert "opening-hours.md: the project has no include of that name" in result.stdout + result.stderr
+
+
+# --- The example clinic: its folder, protocol, brand ---------------------------------------
+
+NEUTRAL_PROTOCOL = ["24 to 48 hours", "3 to 6 sessions", "SPF 30", "Most practitioners advise no makeup"]
+
+
+def test_clinic_protocol_values_are_used_everywhere_faq_data_included(clinic_site, built_site):
+    makeup = f"{CLINIC['name']} advises no makeup for {CLINIC['protocol']['makeup']}."
+    for url in clinic_site.pages():
+        text = page_text(clinic_site.html(url))
+        said = [value for value in NEUTRAL_PROTOCOL if value in text]
+        assert not said, f"{url} still says {said} after the clinic set its own protocol"
+    for url in ("/process/", "/faq/", "/handouts/aftercare/"):
+        assert makeup in page_text(clinic_site.html(url)), url
+        assert makeup not in page_text(built_site.html(url)), url
+    faq = next(d for d in json_ld(clinic_site.html("/faq/")) if d["@type"] == "FAQPage")
+    answers = " ".join(item["acceptedAnswer"]["text"] for item in faq["mainEntity"])
+    assert makeup in answers and "SPF 50 or higher" in answers and "4 sessions, 6 weeks apart" in answers
+    assert "Wait at least 5 days, and until your skin has fully healed" in answers
+
+
+def test_clinic_folder_replaces_an_include_and_adds_a_page_to_the_menu(clinic_site, built_site):
+    own_line = "We give you the full course price in writing before you book."
+    assert own_line in page_text(clinic_site.html("/handouts/before-your-appointment/"))
+    assert own_line not in page_text(built_site.html("/handouts/before-your-appointment/"))
+    assert "/prices/" in clinic_site.pages() and "/prices/" not in built_site.pages()
+    menu = [text_of(a) for a in parse_html(clinic_site.html("/")).iter("a") if "md-nav__link" in classes(a)]
+    assert menu.index("Prices and booking") == menu.index("The process") + 1, menu
+
+
+def test_clinic_brand_logo_phone_and_title(clinic_site, built_site):
+    css = (clinic_site.site / "assets" / "stylesheets" / "clinic.css").read_text()
+    assert f"--site-brand:{CLINIC['brand']['primary']}" in css and f"--site-link:{CLINIC['brand']['accent']}" in css
+    for url in clinic_site.pages():
+        assert "assets/stylesheets/clinic.css" in clinic_site.html(url), url
+    assert not (built_site.site / "assets" / "stylesheets" / "clinic.css").exists()
+    assert "clinic.css" not in built_site.html("/")
+    for url in HANDOUTS:
+        logo = next(img for img in parse_html(clinic_site.html(url)).iter("img") if "handout-clinic__logo" in classes(img))
+        assert logo.get("alt") == CLINIC["name"]
+        assert (clinic_site.site / url.strip("/") / logo.get("src")).resolve().is_file(), url
+    # "+44 (0)20 7946 0000": the UK (0) is not dialled after +44.
+    assert 'href="tel:+442079460000"' in clinic_site.html("/")
+    assert "<title>Microneedling explained</title>" in clinic_site.html("/")
+
+
 # --- Printable handouts --------------------------------------------------------
 
 def printed_pages(page, url: str, paper: str) -> PdfReader:
@@ -101,10 +186,13 @@ def printed_pages(page, url: str, paper: str) -> PdfReader:
     return PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
 
 
-@pytest.mark.parametrize("mode", ["neutral", "clinic"])
+# "site" is the build under test (mkdocs.yml, or SITE_CONFIG: `make test
+# CONFIG=clinic.yml`); "clinic" is the example clinic, clinic.example.yml.
+@pytest.mark.gates
+@pytest.mark.parametrize("mode", ["site", "clinic"])
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_each_handout_prints_on_exactly_one_page(request, page, mode, paper):
-    server = request.getfixturevalue("nginx" if mode == "neutral" else "clinic_nginx")
+    server = request.getfixturevalue("nginx" if mode == "site" else "clinic_nginx")
     for url in HANDOUTS:
         pdf = printed_pages(page, server.url + url.lstrip("/"), paper)
         assert len(pdf.pages) == 1, f"{url} prints on {len(pdf.pages)} {paper} pages ({mode})"
@@ -123,13 +211,19 @@ def test_handouts_reuse_the_text_of_the_process_and_safety_pages(built_site):
     assert "Microneedling is not right for everyone" in safety and "Microneedling is not right for everyone" in before
 
 
-def test_handout_qr_code_decodes_to_the_page_url(clinic_nginx, clinic_site, page):
+@pytest.mark.gates
+@pytest.mark.parametrize("mode", ["site", "clinic"])
+def test_handout_qr_code_decodes_to_the_page_url(request, page, mode):
     import zxingcpp
 
+    server = request.getfixturevalue("nginx" if mode == "site" else "clinic_nginx")
+    site = request.getfixturevalue("built_site" if mode == "site" else "clinic_site")
     for url in HANDOUTS:
-        open_page(page, clinic_nginx.url + url.lstrip("/"))
-        live_url = CLINIC_SITE_URL + url.lstrip("/")
-        assert f'href="{live_url}"' in clinic_site.html(url), "the address is printed in words too"
+        open_page(page, server.url + url.lstrip("/"))
+        live_url = re.search(r'<link rel="?canonical"? href="?([^" >]+)', site.html(url)).group(1)
+        if mode == "clinic":
+            assert live_url == CLINIC_SITE_URL + url.lstrip("/")
+        assert f'href="{live_url}"' in site.html(url), "the address is printed in words too"
         qr = page.locator(".handout-link__qr svg")
         qr.wait_for()
         image = Image.open(io.BytesIO(qr.screenshot()))

@@ -8,11 +8,13 @@ from tests.helpers import ROOT, build_site, copy_project, fetch, nav_files, read
 from tests.helpers import open_page
 
 
+@pytest.mark.gates
 def test_strict_build_has_zero_warnings(built_site):
     assert "WARNING" not in built_site.log, built_site.log
     assert (built_site.site / "index.html").is_file()
 
 
+@pytest.mark.gates
 def test_every_nav_entry_has_a_built_page(built_site):
     files = nav_files(read_config()["nav"])
     assert len(files) >= 10
@@ -77,6 +79,7 @@ def test_search_finds_a_word_from_the_home_page(nginx, page):
     assert page.console_errors == []
 
 
+@pytest.mark.gates
 def test_nginx_serves_gzip(nginx):
     status, headers, _ = fetch(nginx.url, {"Accept-Encoding": "gzip"})
     assert status == 200

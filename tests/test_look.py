@@ -33,6 +33,7 @@ def nav_pages(items) -> int:
 
 # --- A second accessibility engine ----------------------------------------------
 
+@pytest.mark.gates
 def test_pa11y_html_codesniffer_finds_no_errors(nginx, built_site):
     """Every page, the 404 page and a deep link to a section (its heading is
     then :target, which once gave its link icon too little contrast), in both
@@ -61,6 +62,7 @@ BODY_AND_CARD_SIZES = """selector => {
 }"""
 
 
+@pytest.mark.gates
 @pytest.mark.parametrize("width", [360, 1280])
 def test_care_card_text_is_at_least_body_size(browser, nginx, built_site, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -109,6 +111,7 @@ SIDEWAYS = """() => {
 }"""
 
 
+@pytest.mark.gates
 @pytest.mark.parametrize("width", [320, 360])
 def test_no_sideways_scrolling_on_small_phones(browser, nginx, built_site, width):
     """Neither the page nor a table or code block inside it scrolls sideways,
@@ -141,6 +144,7 @@ def test_table_row_labels_do_not_break_on_a_phone(browser, nginx):
 
 # --- Text-only reading order ---------------------------------------------------------
 
+@pytest.mark.gates
 def test_text_browser_reaches_the_heading_soon_and_never_shows_the_search_hint(nginx, built_site):
     """What a text browser (w3m) prints, which is close to what a screen
     reader's browse mode reads: everything in the HTML, no CSS."""
@@ -177,6 +181,7 @@ def test_text_browser_reaches_the_heading_soon_and_never_shows_the_search_hint(n
 
 # --- Sharing tags ----------------------------------------------------------------------
 
+@pytest.mark.gates
 def test_share_tags_carry_a_locale_and_image_descriptions(built_site):
     locale = read_config()["extra"]["locale"]
     assert re.fullmatch(r"[a-z]{2}_[A-Z]{2}", locale)

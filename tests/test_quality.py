@@ -2,6 +2,7 @@
 privacy (no third-party requests, no cookies), a byte budget per page, valid
 HTML (vnu), links and anchors, JavaScript off, and a subpath deploy."""
 import gzip
+import os
 import json
 import re
 import subprocess
@@ -26,6 +27,7 @@ COMPRESSED_TYPES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
 # --- Accessibility -------------------------------------------------------------
 
+@pytest.mark.gates
 @pytest.mark.parametrize("scheme, width", PASSES)
 def test_axe_finds_no_violations(browser_passes, scheme, width):
     """Every page, the 404 page and the search dialog showing results, in
@@ -37,6 +39,7 @@ def test_axe_finds_no_violations(browser_passes, scheme, width):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.gates
 def test_no_console_errors_on_any_page(browser_passes):
     """None, beyond the 404 page's own status (Chromium logs it as an error)."""
     problems = [f"{scheme} {width}px {url}: {error}" for (scheme, width), found in browser_passes.items()
@@ -128,6 +131,7 @@ def test_material_starts_when_no_paint_is_ever_reported(nginx, page):
 
 # --- Privacy -------------------------------------------------------------------
 
+@pytest.mark.gates
 def test_no_request_leaves_the_site_and_no_cookies(browser_passes):
     for (scheme, width), found in browser_passes.items():
         assert found["outside"] == [], found["outside"]
@@ -174,6 +178,7 @@ def transfer_size(path: Path) -> int:
     return len(gzip.compress(data, 6)) if path.suffix in COMPRESSED_TYPES else len(data)
 
 
+@pytest.mark.gates
 def test_first_visit_to_every_page_fits_the_byte_budget(built_site):
     report = []
     for url in built_site.pages():
@@ -238,6 +243,7 @@ def test_budget_leaves_out_the_search_index_until_search_opens(browser, nginx):
     context.close()
 
 
+@pytest.mark.gates
 def test_search_index_fits_its_own_byte_budget(built_site):
     """Loaded when search first opens: it grows with every vocabulary word."""
     size = transfer_size(built_site.site / "search" / "search_index.json")
@@ -247,6 +253,7 @@ def test_search_index_fits_its_own_byte_budget(built_site):
 
 # --- Valid HTML, links and anchors ---------------------------------------------
 
+@pytest.mark.gates
 def test_nu_html_checker_reports_no_errors(built_site):
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html",
                              str(built_site.site)], capture_output=True, text=True)
@@ -283,6 +290,7 @@ class LinksAndIds:
                       for key in ("href", "src") if el.get(key)]
 
 
+@pytest.mark.gates
 def test_every_internal_link_and_anchor_in_the_built_site_resolves(built_site):
     site = built_site.site
     parsed = {}
@@ -320,6 +328,7 @@ def test_unknown_urls_get_the_helpful_404_page(nginx, page):
 
 # --- Robust: JavaScript off, subpath --------------------------------------------
 
+@pytest.mark.gates
 def test_pages_read_and_navigate_with_javascript_off(browser, nginx, built_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -342,13 +351,15 @@ def subpath_server(tmp_path_factory):
     """The site built for, and served under, /microneedling/."""
     root = tmp_path_factory.mktemp("subpath-root")
     port = helpers.free_port()
-    result = build_site(ROOT, root / "microneedling", env={"SITE_URL": f"http://127.0.0.1:{port}/microneedling/"})
+    result = build_site(ROOT, root / "microneedling", config=os.environ.get("SITE_CONFIG", "mkdocs.yml"),
+                        env={"SITE_URL": f"http://127.0.0.1:{port}/microneedling/"})
     assert result.returncode == 0, result.stderr
     server = helpers.Nginx(root, tmp_path_factory.mktemp("subpath-nginx"), "/microneedling/", port=port)
     yield server
     server.stop()
 
 
+@pytest.mark.gates
 def test_site_works_under_a_subpath(subpath_server, page, built_site):
     failed = []
     page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
