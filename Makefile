@@ -54,8 +54,7 @@ serve: $(BIN)/.installed
 ## temporary folder first, so a failed build never leaves a half-written site/.
 build: check
 	rm -rf site.tmp
-	$(BIN)/mkdocs build --strict --config-file $(CONFIG) --site-dir site.tmp
-	$(BIN)/python -m microneedling_site --config-file $(CONFIG) finish site.tmp
+	$(BIN)/python -m microneedling_site --config-file $(CONFIG) build site.tmp
 	rm -rf site && mv site.tmp site
 
 ## check: settings, front matter and vocabulary of $(CONFIG) (fast, no build)

@@ -1,6 +1,7 @@
 """Site tasks for the microneedling site: one command, one subcommand per task.
 
     python -m microneedling_site check          settings, front matter and vocabulary (honours CONFIG)
+    python -m microneedling_site build [SITE]   every edition (English, es/), then the finishing step
     python -m microneedling_site finish [SITE]  the finishing step over a built folder
     python -m microneedling_site grades [SITE]  reading grade of every built page
     python -m microneedling_site headers [SITE] write SITE/_headers (security policy, caching)
@@ -25,6 +26,19 @@ from microneedling_site.hosting import headers_file, inline_script_hashes, nginx
 from microneedling_site.text import article_sentences, built_pages, page_url, reading_grade, word_count
 
 
+def cmd_build(args) -> int:
+    from microneedling_site.build import build_all
+
+    try:
+        done = build_all(args.config_file, args.site)
+    except (SiteError, FinishError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"built {args.site} ({', '.join(done['editions'])}) in {done['seconds']} s: {done['pages']} HTML files, "
+          f"{done['qr codes']} QR codes")
+    return 0
+
+
 def cmd_check(args) -> int:
     try:
         pages = check_site(load_site_config(args.config_file))
@@ -36,7 +50,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_finish(args) -> int:
-    # The config is read only if a robots.txt template is left to render.
+    # The config is read only when robots.txt is written (it needs site_url).
     site_url = args.site_url or (lambda: load_site_config(args.config_file).site_url)
     try:
         done = finish(Path(args.site), site_url)
@@ -82,7 +96,7 @@ def cmd_share_image(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "finish": cmd_finish, "grades": cmd_grades, "headers": cmd_headers,
+COMMANDS = {"check": cmd_check, "build": cmd_build, "finish": cmd_finish, "grades": cmd_grades, "headers": cmd_headers,
             "nginx-conf": cmd_nginx_conf, "share-image": cmd_share_image}
 
 
@@ -93,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the site's config (default: $CONFIG or mkdocs.yml)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="settings, front matter and vocabulary")
+    building = commands.add_parser("build", help="every edition (English, es/...) strictly, then the finishing step")
+    building.add_argument("site", nargs="?", default="site", help="folder to build into")
     finishing = commands.add_parser("finish", help="QR codes, toggle fix, stylesheet purge, _headers")
     finishing.add_argument("site", nargs="?", default="site", help="built site folder")
     finishing.add_argument("--site-url", help="the address the site lives at (default: the config's site_url)")

@@ -11,7 +11,7 @@ checked before anything is written.
           accent: "#0b5e54"            # links on light backgrounds; 4.5:1 on white and on boxes
         pages:                         # the folder's own pages (pages/), placed in the menu
           - file: prices.md
-            title: Prices and booking
+            title: {en: Prices and booking, es: Precios y citas}
             after: process.md
         protocol: {makeup: 12 hours}   # microneedling_site/protocol.py
 
@@ -118,6 +118,9 @@ def check_folder(clinic: dict, config_dir: Path, docs: Path, nav_files: set[str]
         if entry.get("after") is not None and entry["after"] not in nav_files:
             raise SiteError(f"{at}.after: {entry['after']!r} is not a page in the menu "
                             f"(one of: {', '.join(sorted(nav_files))})")
+        title = entry["title"]
+        if isinstance(title, dict) and not isinstance(title.get(language), str):
+            raise SiteError(f"{at}.title has no '{language}' title (give one per language: en: ..., {language}: ...)")
         check_page_meta(source, read_front_matter(source))
 
 
@@ -133,12 +136,14 @@ def nav_files(nav) -> set[str]:
     return found
 
 
-def with_clinic_pages(nav: list, pages: list[dict]) -> list:
+def with_clinic_pages(nav: list, pages: list[dict], language: str = "en") -> list:
     """The menu with each clinic page after the page its settings name (at
-    the end when none)."""
+    the end when none), under its title in `language` (a title may be one
+    text, or one per language)."""
     nav = list(nav)
     for entry in pages:
-        item = {entry["title"]: entry["file"]}
+        title = entry["title"][language] if isinstance(entry["title"], dict) else entry["title"]
+        item = {title: entry["file"]}
         after = next((i for i, old in enumerate(nav) if isinstance(old, dict)
                       and next(iter(old.values())) == entry.get("after")), None)
         nav.insert(len(nav) if after is None else after + 1, item)
@@ -178,7 +183,7 @@ def apply_to_config(config) -> None:
         if includes.is_dir() and str(includes) not in paths:
             snippets["base_path"] = [str(includes)] + paths
         if clinic.get("pages") and config.nav:
-            config.nav = with_clinic_pages(config.nav, clinic["pages"])
+            config.nav = with_clinic_pages(config.nav, clinic["pages"], language)
     if clinic.get("brand") and BRAND_CSS not in config.extra_css:
         config.extra_css.append(BRAND_CSS)
 

@@ -111,7 +111,7 @@ def purge_material_stylesheets(site: Path) -> list[Path]:
     used = used_words(site)
     return [purge_stylesheet(site, css, used)
             for name in ("main", "palette")
-            for css in site.glob(f"assets/stylesheets/{name}.*.min.css")]
+            for css in site.glob(f"**/assets/stylesheets/{name}.*.min.css")]
 
 
 def purge_stylesheet(site: Path, original: Path, used: set[str]) -> Path:

@@ -9,7 +9,8 @@ give, whichever generator built it (MkDocs, or Zensical, which runs no hooks).
    clears the toggles on load instead. If a page built by Material has no
    such toggle, Material has changed how it writes them: the step fails.
 3. Material's stylesheets lose the rules no page uses (microneedling_site/css.py).
-4. robots.txt is rendered when the generator copied the template as is.
+4. robots.txt names the sitemap of every edition in the folder
+   (/sitemap.xml, /es/sitemap.xml), under site_url.
 5. _headers (security policy and caching) covers every page; its script
    hashes are computed now, from the finished pages.
 
@@ -37,7 +38,6 @@ TOGGLES = ("__drawer", "__search")
 TOGGLE = re.compile(r'<input\b[^>]*\bid="?(%s)"?[^>]*>' % "|".join(TOGGLES))
 AUTOCOMPLETE_OFF = re.compile(r'\s+autocomplete="?off"?(?=[\s/>])')
 MATERIAL_PAGE = 'class="md-header'
-ROBOTS_TEMPLATE = "{{ config.site_url }}"
 
 
 def add_qr_codes(html: str, name: str) -> str:
@@ -96,9 +96,10 @@ def finish(site: Path, site_url: str | Callable[[], str] | None = None) -> dict:
         done["qr codes"] += len(QR_PLACEHOLDER.findall(html))
         done["changed files"] += write_if_changed(page, html) if html != original else 0
     purge_material_stylesheets(site)
-    robots = site / "robots.txt"
-    if site_url and robots.is_file() and ROBOTS_TEMPLATE in robots.read_text(encoding="utf-8"):
+    if site_url:
         url = site_url() if callable(site_url) else site_url
-        done["changed files"] += write_if_changed(robots, robots.read_text(encoding="utf-8").replace(ROBOTS_TEMPLATE, url))
+        sitemaps = sorted(p.relative_to(site).as_posix() for p in site.glob("**/sitemap.xml"))
+        robots = "User-agent: *\nAllow: /\n\n" + "".join(f"Sitemap: {url}{path}\n" for path in sitemaps)
+        done["changed files"] += write_if_changed(site / "robots.txt", robots)
     done["changed files"] += write_if_changed(site / "_headers", headers_file(site))
     return done

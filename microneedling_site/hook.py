@@ -30,6 +30,11 @@ def on_config(config):
     # which a Markdown extension cannot read from the config itself.
     config.mdx_configs.setdefault("microneedling_site.markdown", {})["clinic"] = config.extra.get("clinic") or {}
     apply_to_config(config)
+    # An edition in another language lives under the site's address plus its
+    # path (es/); site_url is the same setting for every edition.
+    path = config.extra.get("edition_path")
+    if path and config.site_url and not config.site_url.endswith("/" + path):
+        config.site_url = config.site_url.rstrip("/") + "/" + path
     return config
 
 
@@ -39,6 +44,10 @@ def on_files(files, config):
 
 
 def on_post_build(config):
+    # Another language's edition (es/) is finished with the whole site by
+    # `python -m microneedling_site build` (`make build`).
+    if config.extra.get("edition_path"):
+        return
     try:
         finish(Path(config.site_dir), config.site_url)
     except FinishError as error:

@@ -43,10 +43,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from microneedling_site.checks import SiteError
 from microneedling_site.protocol import Protocol, load_sentences
-from microneedling_site.vocabulary import also_called_line, load_vocabulary
+from microneedling_site.vocabulary import WORDS, also_called_line, load_vocabulary
 
 HEADING = re.compile(r"h[1-6]")
-OWN_LINE = re.compile(r"Also called\b")
 
 
 def page_path(md) -> str | None:
@@ -80,8 +79,9 @@ class PageTreeprocessor(Treeprocessor):
     """Runs after abbr (7), attr_list (8) and toc (5): every term is marked,
     every heading has its id and its section link."""
 
-    def __init__(self, md, vocabulary: list[dict], vocabulary_name: str):
+    def __init__(self, md, vocabulary: list[dict], vocabulary_name: str, language: str = "en"):
         super().__init__(md)
+        self.language = language if language in WORDS else "en"
         self.vocabulary = vocabulary
         self.vocabulary_name = vocabulary_name
 
@@ -118,12 +118,13 @@ class PageTreeprocessor(Treeprocessor):
                                 f"(a heading was renamed? give it {{#{anchor}}} or update the entry)")
             end = next((i for i in range(at + 1, len(blocks))
                         if any(HEADING.fullmatch(el.tag) for el in blocks[i].iter())), len(blocks))
-            line = also_called_line(entries, visible_text(blocks[at + 1:end]))
+            line = also_called_line(entries, visible_text(blocks[at + 1:end]), self.language)
             if line is None:
                 continue
             after = at
             following = blocks[at + 1] if at + 1 < len(blocks) else None
-            if following is not None and following.tag == "p" and OWN_LINE.match(following.text or ""):
+            if following is not None and following.tag == "p" and re.match(WORDS[self.language]["own_line"],
+                                                                            following.text or ""):
                 after = at + 1
             paragraph = etree.Element("p", {"class": "also-called"})
             paragraph.text = line
@@ -180,7 +181,7 @@ class PageExtension(Extension):
                                 self.getConfig("clinic"), self.getConfig("language"), sentences)
             md.preprocessors.register(ProtocolPreprocessor(md, protocol), "microneedling_protocol", 31)
         # Priority 1: after toc (5), abbr (7) and attr_list (8), before unescape (0).
-        md.treeprocessors.register(PageTreeprocessor(md, vocabulary, Path(source).name), "microneedling_page", 1)
+        md.treeprocessors.register(PageTreeprocessor(md, vocabulary, Path(source).name, self.getConfig("language")), "microneedling_page", 1)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (Python-Markdown's entry point)

@@ -16,7 +16,11 @@ from microneedling_site.checks import SiteError
 # As in mkdocs.yml, relative to the project folder the build runs in.
 VOCABULARY = Path("docs/includes/vocabulary.yml")
 ENTRY_KEYS = {"says", "term", "where"}
-LINE_START = "You may have heard:"
+# The line's words in each language: its start, the word joining the last
+# two words, and how a page's own "Also called" line starts.
+WORDS = {"en": {"start": "You may have heard:", "or": "or", "own_line": r"Also called\b"},
+         "es": {"start": "Quizá lo conozca como:", "or": "o", "own_line": r"También se llaman?\b"}}
+LINE_START = WORDS["en"]["start"]
 
 
 def load_vocabulary(path: Path = VOCABULARY) -> list[dict]:
@@ -45,16 +49,16 @@ def check_pages_exist(entries: list[dict], docs: Path, name: str = "vocabulary.y
             raise SiteError(f"{name}: {entry['where']}: there is no page docs/{page}")
 
 
-def joined(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+def joined(words: list[str], language: str = "en") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {WORDS[language]['or']} " + words[-1]
 
 
-def also_called_line(entries: list[dict], shown: str) -> str | None:
+def also_called_line(entries: list[dict], shown: str, language: str = "en") -> str | None:
     """The line for one section: each entry's words the section does not
     already show (`shown`: its visible text, casefolded), with the site's word."""
     parts = []
     for entry in entries:
         words = [w for w in entry["says"] if not re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", shown)]
         if words:
-            parts.append(f"{joined(words)} ({entry['term']})")
-    return f"{LINE_START} {'; '.join(parts)}." if parts else None
+            parts.append(f"{joined(words, language)} ({entry['term']})")
+    return f"{WORDS[language]['start']} {'; '.join(parts)}." if parts else None

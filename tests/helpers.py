@@ -83,9 +83,10 @@ def nav_files(nav) -> list[str]:
 
 def build_site(project: Path, site_dir: Path, env: dict | None = None,
                config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
-    """Run the strict MkDocs build of `project` (with its `config` file) into `site_dir`."""
+    """Build `project` as `make build` does (every edition, strictly, then the
+    finishing step), with its `config` file, into `site_dir`."""
     return subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--config-file", config, "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "microneedling_site", "--config-file", config, "build", str(site_dir)],
         cwd=project, capture_output=True, text=True, env={**os.environ, **BUILD_ENV, **(env or {})},
     )
 
