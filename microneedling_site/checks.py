@@ -21,7 +21,7 @@ CLINIC_KEYS = {"name", "phone", "email", "booking_url", "address", "reviewer", "
 TEXT_KEYS = {"name", "phone", "email", "booking_url", "address", "folder", "logo"}
 # Settings under `extra`: this site's own, and those Material reads.
 EXTRA_KEYS = {"clinic", "locale", "procedure", "report_errors", "share_image", "start_scripts_after_paint",
-              "strings", "edition_path", "language_tag", "languages",
+              "strings", "edition_path", "language_tag", "languages", "editions",
               "alternate", "analytics", "consent", "generator", "homepage", "scope", "social", "status",
               "tags", "version"}
 REVIEWER_KEYS = {"name", "credentials"}

@@ -67,7 +67,7 @@ PASSES = [(scheme, width) for scheme in ("light", "dark") for width in (390, 128
 def browser_passes(browser, nginx, built_site) -> dict:
     """{(scheme, width): what browser_pass collected}, for the axe, policy,
     privacy and console tests to share (one visit per page and pass)."""
-    urls = built_site.pages() + ["/no-such-page/"]
+    urls = built_site.pages("all") + ["/no-such-page/"]
     return {(scheme, width): browser_pass(browser, nginx, urls, scheme, width, search="scars")
             for scheme, width in PASSES}
 

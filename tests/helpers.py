@@ -25,7 +25,8 @@ from microneedling_site.text import built_pages, page_url, parse_html, text_of
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 # Parts of the project a build reads; copied when a test builds a changed copy.
-PROJECT_PARTS = ["docs", "overrides", "microneedling_site", "mkdocs.yml", "clinic.example", "clinic.example.yml"]
+PROJECT_PARTS = ["docs", "overrides", "microneedling_site", "mkdocs.yml", "mkdocs.es.yml", "clinic.example",
+                 "clinic.example.yml"]
 BUILD_ENV = {"DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -102,6 +103,10 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+# Editions built under a subfolder of the site (mkdocs.<code>.yml).
+OTHER_EDITIONS = [p.name.split(".")[1] for p in sorted(ROOT.glob("mkdocs.*.yml"))]
+
+
 class Build:
     def __init__(self, site: Path, log: str):
         self.site = site
@@ -111,9 +116,15 @@ class Build:
         """The built HTML of a page, by its URL ('/benefits/')."""
         return (self.site / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
-    def pages(self) -> list[str]:
-        """URLs of every built content page."""
-        return [page_url(p, self.site) for p in built_pages(self.site)]
+    def pages(self, edition: str = "en") -> list[str]:
+        """URLs of the built content pages of one edition: "en" (the site's
+        root), "es" (/es/...), or "all" for every edition (the quality gates)."""
+        urls = [page_url(p, self.site) for p in built_pages(self.site)]
+        if edition == "all":
+            return urls
+        if edition == "en":
+            return [u for u in urls if not any(u.startswith(f"/{code}/") for code in OTHER_EDITIONS)]
+        return [u for u in urls if u.startswith(f"/{edition}/")]
 
 
 def strict_build(project: Path, site: Path, config: str = "mkdocs.yml", env: dict | None = None) -> Build:

@@ -165,7 +165,7 @@ def test_clinic_folder_replaces_an_include_and_adds_a_page_to_the_menu(clinic_si
 def test_clinic_brand_logo_phone_and_title(clinic_site, built_site):
     css = (clinic_site.site / "assets" / "stylesheets" / "clinic.css").read_text()
     assert f"--site-brand:{CLINIC['brand']['primary']}" in css and f"--site-link:{CLINIC['brand']['accent']}" in css
-    for url in clinic_site.pages():
+    for url in clinic_site.pages("all"):
         assert "assets/stylesheets/clinic.css" in clinic_site.html(url), url
     assert not (built_site.site / "assets" / "stylesheets" / "clinic.css").exists()
     assert "clinic.css" not in built_site.html("/")

@@ -112,7 +112,7 @@ def test_headers_file_sends_what_nginx_sends(nginx, built_site):
     would send (read from the file by the host's rules) are the headers nginx
     really sends: same names, same values, one Cache-Control each."""
     rules = header_rules((built_site.site / "_headers").read_text())
-    samples = built_site.pages() + ["/404.html"]
+    samples = built_site.pages("all") + ["/404.html"]
     samples += ["/" + p for kind, p in sample_paths(built_site.site).items() if kind not in ("page", "missing page")]
     checked = 0
     for path in samples:
@@ -125,9 +125,9 @@ def test_headers_file_sends_what_nginx_sends(nginx, built_site):
                 f"{path}: {name}: _headers {expected.get(name)}, nginx {served[name]!r}"
             checked += 1
     assert "Cache-Control" not in dict(rules)["/*"], "a page would get two Cache-Control values"
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         assert headers_for(rules, url).get("Cache-Control") == ["no-cache"], f"{url} has no caching rule"
-    assert checked >= 8 * len(built_site.pages())
+    assert checked >= 8 * len(built_site.pages("all"))
 
 
 def test_every_page_works_under_the_csp(browser_passes, browser, nginx):

@@ -38,7 +38,7 @@ def test_pa11y_html_codesniffer_finds_no_errors(nginx, built_site):
     """Every page, the 404 page and a deep link to a section (its heading is
     then :target, which once gave its link icon too little contrast), in both
     schemes, at 360 and 1280 px."""
-    urls = [nginx.url + url.lstrip("/") for url in built_site.pages()]
+    urls = [nginx.url + url.lstrip("/") for url in built_site.pages("all")]
     urls += [nginx.url + "safety/#who-should-not-have-it", nginx.url + "no-such-page/"]
     job = {"urls": urls, "widths": [360, 1280], "schemes": ["light", "dark"], "ignore": PA11Y_IGNORED,
            "chromium": CHROMIUM, "args": CHROMIUM_ARGS}
@@ -68,7 +68,7 @@ def test_care_card_text_is_at_least_body_size(browser, nginx, built_site, width)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     small, cards = [], 0
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         if "admonition" not in built_site.html(url):
             continue
         open_page(page, nginx.url + url.lstrip("/"))
@@ -119,7 +119,7 @@ def test_no_sideways_scrolling_on_small_phones(browser, nginx, built_site, width
     context = browser.new_context(viewport={"width": width, "height": 700})
     page = context.new_page()
     wide = []
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         open_page(page, nginx.url + url.lstrip("/"))
         wide += [f"{url}: {problem}" for problem in page.evaluate(SIDEWAYS)]
     context.close()
@@ -159,7 +159,7 @@ def test_text_browser_reaches_the_heading_soon_and_never_shows_the_search_hint(n
     # with one line to spare, so any new chrome before the heading fails.
     limit = nav_pages(read_config()["nav"]) + 14
     report, problems = [], []
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         dump = subprocess.run(["w3m", "-dump", "-cols", "80", nginx.url + url.lstrip("/")],
                               capture_output=True, text=True, timeout=30).stdout
         lines = dump.splitlines()
@@ -183,9 +183,10 @@ def test_text_browser_reaches_the_heading_soon_and_never_shows_the_search_hint(n
 
 @pytest.mark.gates
 def test_share_tags_carry_a_locale_and_image_descriptions(built_site):
-    locale = read_config()["extra"]["locale"]
-    assert re.fullmatch(r"[a-z]{2}_[A-Z]{2}", locale)
-    for url in built_site.pages():
+    locales = {"en": read_config()["extra"]["locale"], "es": read_config(ROOT / "mkdocs.es.yml")["extra"]["locale"]}
+    for url in built_site.pages("all"):
+        locale = locales["es" if url.startswith("/es/") else "en"]
+        assert re.fullmatch(r"[a-z]{2}_[A-Z]{2}", locale)
         html = built_site.html(url)
         # Attribute quotes are optional: the built HTML may be minified.
         assert re.search(rf'<meta property="?og:locale"? content="?{locale}"?>', html), url

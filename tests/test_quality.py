@@ -181,7 +181,7 @@ def transfer_size(path: Path) -> int:
 @pytest.mark.gates
 def test_first_visit_to_every_page_fits_the_byte_budget(built_site):
     report = []
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         files = first_visit_files(built_site.site, url)
         total = sum(transfer_size(f) for f in files)
         report.append((total, url))
@@ -332,7 +332,7 @@ def test_unknown_urls_get_the_helpful_404_page(nginx, page):
 def test_pages_read_and_navigate_with_javascript_off(browser, nginx, built_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         response = page.goto(nginx.url + url.lstrip("/"))
         assert response.status == 200
         assert page.locator("article h1").is_visible(), url
@@ -363,7 +363,7 @@ def subpath_server(tmp_path_factory):
 def test_site_works_under_a_subpath(subpath_server, page, built_site):
     failed = []
     page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         open_page(page, subpath_server.url + url.lstrip("/"))
         assert page.locator("article h1").count() == 1
     found = site_browser.search_like_a_person(page, "aftercare", subpath_server.url.rstrip("/"))

@@ -27,7 +27,7 @@ def pages(built_site, clinic_site) -> dict:
     """{(build, url): page file} of the neutral build and of a clinic's build
     (which adds publisher and reviewedBy)."""
     return {(name, url): site.site / url.strip("/") / "index.html"
-            for name, site in (("neutral", built_site), ("clinic", clinic_site)) for url in site.pages()}
+            for name, site in (("neutral", built_site), ("clinic", clinic_site)) for url in site.pages("all")}
 
 
 def test_structured_data_testing_tool_passes_every_page(pages):
