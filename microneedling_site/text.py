@@ -101,9 +101,11 @@ def article_blocks(html: str) -> list[str]:
     return blocks
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
-TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’.\-][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
-WORD = re.compile(r"[A-Za-z0-9]")
+# A sentence ends at . ! or ? before a capital, a digit, a quote, a bracket or
+# Spanish's opening ¿ ¡; "EE. UU." (the United States in Spanish) is not an end.
+SENTENCE_END = re.compile(r"(?<!\bEE\.)(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ0-9\"“(¿¡])")
+TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*|[^\w\s]|_")
+WORD = re.compile(r"[^\W_]")
 
 
 def article_sentences(html: str) -> list[list[str]]:
@@ -127,6 +129,36 @@ def reading_grade(sentences: list[list[str]]) -> float:
 
     text = "\n".join(" ".join(tokens) for tokens in sentences)
     return readability.getmeasures(text, lang="en")["readability grades"]["Kincaid"]
+
+
+# Spanish readability (the Spanish brief, section 4): syllables counted by
+# vowel groups, as Spanish splits them: two strong vowels (a, e, o, or an
+# accented í or ú) are two syllables; a weak vowel (i, u, ü) next to another
+# vowel joins it (a diphthong). Then the published formulas.
+STRONG_VOWELS, WEAK_VOWELS = set("aáeéoóíú"), set("iuü")
+
+
+def spanish_syllables(word: str) -> int:
+    count, previous = 0, None
+    for letter in word.lower():
+        if letter in STRONG_VOWELS or letter in WEAK_VOWELS:
+            if previous is None or (previous in STRONG_VOWELS and letter in STRONG_VOWELS):
+                count += 1
+            previous = letter
+        else:
+            previous = None
+    return max(count, 1)
+
+
+def spanish_readability(sentences: list[list[str]]) -> tuple[float, float]:
+    """(INFLESZ, Fernández-Huerta) of the sentences: Szigriszt-Pazos
+    perspicuity (206.835 - 62.3 x syllables per word - words per sentence,
+    validated as the INFLESZ scale) and Fernández-Huerta's corrected form
+    (206.84 - 60 x syllables per word - 1.02 x words per sentence)."""
+    words = [t for tokens in sentences for t in tokens if WORD.match(t)]
+    syllables = sum(spanish_syllables(w) for w in words)
+    per_word, per_sentence = syllables / len(words), len(words) / len(sentences)
+    return 206.835 - 62.3 * per_word - per_sentence, 206.84 - 60 * per_word - 1.02 * per_sentence
 
 
 def built_pages(site: Path) -> list[Path]:
