@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from microneedling_site.checks import SiteError, load_site_config
@@ -24,23 +25,42 @@ from microneedling_site.finish import finish
 BASE = "mkdocs.yml"
 
 
-def language_config(config_file: Path, language: str) -> tuple[Path, bool]:
-    """The file that builds `language` on top of `config_file`: the
-    language's own file (mkdocs.es.yml) when `config_file` is mkdocs.yml;
-    otherwise a copy of it that inherits `config_file` instead, written
-    beside it (relative paths resolve from there). Returns (file, temporary)."""
+@contextmanager
+def edition_config(config_file: Path, language: str, base_language: str):
+    """The file that builds `language` on top of `config_file`: that file
+    itself for its own language; the language's file (mkdocs.es.yml) when
+    `config_file` is mkdocs.yml; otherwise a copy of the language's file
+    that inherits `config_file` instead, written beside it (relative paths
+    resolve from there) and removed afterwards."""
+    if language == base_language:
+        yield config_file
+        return
     own = config_file.parent / f"mkdocs.{language}.yml"
     if not own.is_file():
         raise SiteError(f"{config_file.name}: extra.languages lists '{language}', but there is no {own.name}")
     if config_file.name == BASE:
-        return own, False
+        yield own
+        return
     text = own.read_text(encoding="utf-8")
     inherit = f"INHERIT: {BASE}\n"
     if inherit not in text:
         raise SiteError(f"{own.name}: must start from '{inherit.strip()}'")
     child = config_file.parent / f".{config_file.stem}.{language}.yml"
     child.write_text(text.replace(inherit, f"INHERIT: {config_file.name}\n", 1), encoding="utf-8")
-    return child, True
+    try:
+        yield child
+    finally:
+        child.unlink(missing_ok=True)
+
+
+def edition_configs(config_file: str | Path) -> list:
+    """One edition_config() per published language (extra.languages), the
+    config's own language first."""
+    config_file = Path(config_file).resolve()
+    config = load_site_config(config_file)
+    base = config.theme["language"]
+    languages = config.extra.get("languages") or [base]
+    return [edition_config(config_file, language, base) for language in [base] + [l for l in languages if l != base]]
 
 
 def mkdocs_build(config_file: Path, site: Path) -> None:
@@ -54,21 +74,14 @@ def mkdocs_build(config_file: Path, site: Path) -> None:
 def build_all(config_file: str | Path, site: str | Path) -> dict:
     """Build every published edition into `site` and finish it; returns timings."""
     config_file, site = Path(config_file).resolve(), Path(site).resolve()
-    config = load_site_config(config_file)
-    languages = config.extra.get("languages") or [config.theme["language"]]
     started = time.perf_counter()
-    mkdocs_build(config_file, site)
-    for language in languages:
-        if language == config.theme["language"]:
-            continue
-        child, temporary = language_config(config_file, language)
-        try:
-            edition = load_site_config(child).extra.get("edition_path") or f"{language}/"
-            mkdocs_build(child, site / edition)
-        finally:
-            if temporary:
-                child.unlink()
-    done = finish(site, config.site_url)
+    editions = []
+    for edition in edition_configs(config_file):
+        with edition as path:
+            config = load_site_config(path)
+            editions.append(config.theme["language"])
+            mkdocs_build(path, site / (config.extra.get("edition_path") or ""))
+    done = finish(site, load_site_config(config_file).site_url)
     done["seconds"] = round(time.perf_counter() - started, 2)
-    done["editions"] = languages
+    done["editions"] = editions
     return done

@@ -22,7 +22,7 @@ from pathlib import Path
 from microneedling_site.checks import SiteError, check_site, load_site_config
 from microneedling_site.finish import FinishError, finish
 from microneedling_site.generated import draw_share_image, share_image_file
-from microneedling_site.hosting import headers_file, inline_script_hashes, nginx_server_block
+from microneedling_site.hosting import headers_file, inline_script_hashes, nginx_location_block, nginx_server_block
 from microneedling_site.text import article_sentences, built_pages, page_url, reading_grade, word_count
 
 
@@ -40,13 +40,19 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """Every edition's settings, front matter and vocabulary (the Spanish
+    edition's too), as `make build` would read them."""
+    from microneedling_site.build import edition_configs
+
     try:
-        pages = check_site(load_site_config(args.config_file))
+        for config_file in edition_configs(args.config_file):
+            with config_file as path:
+                pages = check_site(load_site_config(path))
+                print(f"ok: {path.name}: front matter of {pages} pages, clinic settings and vocabulary")
+        return 0
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"ok: {args.config_file}: front matter of {pages} pages, clinic settings and vocabulary")
-    return 0
 
 
 def cmd_finish(args) -> int:
@@ -84,7 +90,11 @@ def cmd_headers(args) -> int:
 
 def cmd_nginx_conf(args) -> int:
     """Print an nginx server block for self-hosting the built site."""
-    print(nginx_server_block(Path(args.root), args.listen, args.server_name, args.base_path, site=Path(args.site)))
+    if args.location:
+        print(nginx_location_block(Path(args.root), args.base_path, site=Path(args.site)))
+    else:
+        print(nginx_server_block(Path(args.root), args.listen, args.server_name, args.base_path, site=Path(args.site),
+                                 include_subdomains=args.hsts_include_subdomains))
     return 0
 
 
@@ -121,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     nginx.add_argument("--root", default="/var/www/microneedling", help="where the site lives on the server")
     nginx.add_argument("--server-name", default="example.org")
     nginx.add_argument("--listen", default="80", help="for HTTPS, put TLS in front or add ssl settings")
-    nginx.add_argument("--base-path", default="/", help="subpath the site is published under")
+    nginx.add_argument("--base-path", default="/", help="subpath the site is published under, as in site_url")
+    nginx.add_argument("--location", action="store_true",
+                       help="print a location block for a subpath of an existing server, not a whole server block")
+    nginx.add_argument("--hsts-include-subdomains", action="store_true",
+                       help="HSTS for every subdomain too (only if the whole domain is HTTPS-only)")
     commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)

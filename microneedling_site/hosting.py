@@ -27,8 +27,10 @@ def inline_script_hashes(site: Path) -> list[str]:
     return sorted(hashes)
 
 
-def security_headers(site: Path) -> dict[str, str]:
-    """The headers every response carries, computed from the built site."""
+def security_headers(site: Path, include_subdomains: bool = False) -> dict[str, str]:
+    """The headers every response carries, computed from the built site.
+    HSTS includes subdomains only when asked (a clinic's whole domain would
+    have to be HTTPS-only)."""
     scripts = " ".join(f"'sha256-{h}'" for h in inline_script_hashes(site))
     csp = "; ".join([
         "default-src 'self'",
@@ -45,7 +47,7 @@ def security_headers(site: Path) -> dict[str, str]:
     ])
     return {
         "Content-Security-Policy": csp,
-        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+        "Strict-Transport-Security": "max-age=63072000" + ("; includeSubDomains" if include_subdomains else ""),
         "X-Content-Type-Options": "nosniff",
         # Sends nothing, so other sites never learn which health page a reader came from.
         "Referrer-Policy": "no-referrer",
@@ -72,14 +74,43 @@ def headers_file(site: Path) -> str:
 
 # --- Self-hosting with nginx ---------------------------------------------------
 
+def editions_in(site: Path) -> list[str]:
+    """Subfolders of the built site that are editions of their own (es/):
+    they have their own 404 page."""
+    return sorted(p.parent.name for p in site.glob("*/404.html"))
+
+
+def nginx_locations(root: Path, base: str, site: Path, include_subdomains: bool, indent: str,
+                    with_base: bool = True) -> str:
+    """The location blocks that serve the site under `base` ("/" or
+    "/microneedling/"): each edition's own 404 page, and a year's caching for
+    fingerprinted assets (add_header in a location replaces the outer ones,
+    so the policy is repeated there)."""
+    headers = security_headers(site, include_subdomains)
+    policy = "".join(f'{indent}    add_header {name} "{value}" always;\n' for name, value in headers.items())
+    editions = "".join(f"""{indent}location {base}{code}/ {{
+{indent}    error_page 404 {base}{code}/404.html;
+{indent}    try_files $uri $uri/ =404;
+{indent}}}
+""" for code in editions_in(site))
+    # The regex is quoted because nginx reads a bare brace as the start of a block.
+    own = f"{indent}location {base} {{\n{indent}    try_files $uri $uri/ =404;\n{indent}}}\n" if with_base else ""
+    return f"""{own}{editions}{indent}location ~ "^{base}.*\\.[0-9a-f]{{8}}\\.min\\.(js|css)$" {{
+{policy}{indent}    add_header Cache-Control "{IMMUTABLE}" always;
+{indent}}}
+"""
+
+
 def nginx_server_block(root: Path, listen: str, server_name: str = "localhost", base_path: str = "/",
-                       site: Path | None = None) -> str:
+                       site: Path | None = None, include_subdomains: bool = False) -> str:
     """An nginx server block that serves the built site with the same policy
     as _headers. `site` is the built folder (root itself, or root/<subpath>/
-    for a site published under a subpath)."""
+    for a site published under a subpath). HSTS covers subdomains only when
+    asked: the whole domain must then be HTTPS-only."""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    headers = security_headers(site or root)
-    policy = "".join(f'    add_header {name} "{value}" always;\n' for name, value in headers.items())
+    site = site or root
+    policy = "".join(f'    add_header {name} "{value}" always;\n'
+                     for name, value in security_headers(site, include_subdomains).items())
     return f"""server {{
     listen {listen};
     server_name {server_name};
@@ -96,14 +127,29 @@ def nginx_server_block(root: Path, listen: str, server_name: str = "localhost", 
     # Security policy, generated from the built pages (CSP script hashes).
 {policy}    add_header Cache-Control "{REVALIDATE}" always;
 
-    location / {{
-        try_files $uri $uri/ =404;
-    }}
-    # Fingerprinted assets never change: cache them for a year. add_header in a
-    # location replaces the server's, so the policy is repeated here. The
-    # regex is quoted because nginx reads a bare brace as the start of a block.
-    location ~ "\\.[0-9a-f]{{8}}\\.min\\.(js|css)$" {{
-{policy.replace("    add_header", "        add_header")}        add_header Cache-Control "{IMMUTABLE}" always;
-    }}
-}}
+{nginx_locations(root, base, site, include_subdomains, "    ")}}}
+"""
+
+
+def nginx_location_block(root: Path, base_path: str, site: Path | None = None) -> str:
+    """For a site published under a subpath of a domain that already has its
+    own nginx server: one `location` block (with the policy, gzip, the 404
+    pages and caching) to paste into that server. No HSTS includeSubDomains:
+    that would bind the clinic's whole domain."""
+    base = "/" + base_path.strip("/") + "/"
+    site = site or root / base_path.strip("/")
+    policy = "".join(f'        add_header {name} "{value}" always;\n'
+                     for name, value in security_headers(site, False).items())
+    inner = nginx_locations(root, base, site, False, "    ", with_base=False)
+    return f"""# Paste inside your existing server {{ }} block. The built site goes in
+# {root}{base} (root {root} below is its parent folder).
+location {base} {{
+    root {root};
+    error_page 404 {base}404.html;
+    gzip on;
+    gzip_types text/css application/javascript application/json image/svg+xml text/xml application/xml text/plain;
+{policy.replace("        add_header", "    add_header")}    add_header Cache-Control "{REVALIDATE}" always;
+    try_files $uri $uri/ =404;
+
+{inner}}}
 """

@@ -309,6 +309,12 @@ def search_like_a_person(page, query: str, base_url: str) -> list[str]:
     page.keyboard.press("Control+A")
     page.keyboard.press("Backspace")
     page.keyboard.type(query, delay=15)
+    # The lines shown before results, in the page's language ("Initializing
+    # search", "Type to start searching"; "Inicializando búsqueda", ...).
+    waiting = page.evaluate("""() => {
+        const meta = document.querySelector('.md-search-result__meta')
+        const strings = JSON.parse(document.getElementById('__config').textContent).translations || {}
+        return [meta.dataset.initializing, strings['search.result.placeholder']].filter(Boolean)}""")
     snapshot = None
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -316,7 +322,7 @@ def search_like_a_person(page, query: str, base_url: str) -> list[str]:
         current = page.evaluate("""() => [
             document.querySelector('.md-search-result__meta').textContent.trim(),
             [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')].map(a => a.href)]""")
-        if current == snapshot and not current[0].lower().startswith(("initializing", "type to start")):
+        if current == snapshot and current[0] not in waiting:
             break
         snapshot = current
     pages = []

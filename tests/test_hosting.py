@@ -159,6 +159,8 @@ def test_404_gets_the_404_page_with_the_policy(nginx):
     assert status == 404
     assert b"Page not found" in body
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    status, _, body = fetch(nginx.url + "es/nada/aqui/")
+    assert status == 404 and "No encontramos esta página".encode() in body, "the Spanish edition's own 404 page"
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
@@ -204,3 +206,36 @@ def test_nginx_conf_command_prints_a_server_block_for_self_hosting(built_site, c
     assert "server_name clinic.example;" in conf and "root /srv/site;" in conf
     for name in REQUIRED_HEADERS:
         assert conf.count(f"add_header {name} ") == 2, name
+    assert "includeSubDomains" not in conf, "HSTS for subdomains only when asked"
+    site_tool.main(["nginx-conf", "--site", str(built_site.site), "--hsts-include-subdomains"])
+    assert "max-age=63072000; includeSubDomains" in capsys.readouterr().out
+
+
+def test_nginx_location_block_serves_a_subpath_of_an_existing_server(built_site, tmp_path, capsys):
+    """A clinic that already runs nginx for its domain pastes one location
+    block into its server: the clinic's own pages keep working, and the site
+    is served under the subpath with its policy and both 404 pages."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "microneedling").symlink_to(built_site.site, target_is_directory=True)
+    site_tool.main(["nginx-conf", "--site", str(built_site.site), "--root", str(www), "--location",
+                    "--base-path", "/microneedling/"])
+    block = capsys.readouterr().out
+    assert block.lstrip().startswith("#") and "listen " not in block and "\nserver {" not in block
+    port = site_browser.free_port()
+    whole = site_browser.nginx_config(www, port, tmp_path / "nginx")
+    existing = (f'server {{ listen 127.0.0.1:{port}; server_name clinic.example; '
+                f'location = / {{ return 200 "clinic home"; }}\n{block}\n}}\n')
+    whole = whole[:whole.index("server {")] + existing + "}\n"
+    server = site_browser.Nginx(www, tmp_path / "nginx", config=whole, port=port)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        assert fetch(base)[2] == b"clinic home"
+        status, headers, body = fetch(base + "microneedling/safety/")
+        assert status == 200 and b"<h1" in body and "script-src" in headers["Content-Security-Policy"]
+        assert "includeSubDomains" not in headers["Strict-Transport-Security"]
+        assert fetch(base + "microneedling/missing/")[0] == 404
+        status, _, body = fetch(base + "microneedling/es/falta/")
+        assert status == 404 and "No encontramos esta página".encode() in body
+    finally:
+        server.stop()
