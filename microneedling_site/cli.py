@@ -29,11 +29,7 @@ from microneedling_site.text import article_sentences, built_pages, page_url, re
 def cmd_build(args) -> int:
     from microneedling_site.build import build_all
 
-    try:
-        done = build_all(args.config_file, args.site)
-    except (SiteError, FinishError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    done = build_all(args.config_file, args.site)
     print(f"built {args.site} ({', '.join(done['editions'])}) in {done['seconds']} s: {done['pages']} HTML files, "
           f"{done['qr codes']} QR codes")
     return 0
@@ -44,25 +40,17 @@ def cmd_check(args) -> int:
     edition's too), as `make build` would read them."""
     from microneedling_site.build import edition_configs
 
-    try:
-        for config_file in edition_configs(args.config_file):
-            with config_file as path:
-                pages = check_site(load_site_config(path))
-                print(f"ok: {path.name}: front matter of {pages} pages, clinic settings and vocabulary")
-        return 0
-    except SiteError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    for config_file in edition_configs(args.config_file):
+        with config_file as path:
+            pages = check_site(load_site_config(path))
+            print(f"ok: {path.name}: front matter of {pages} pages, clinic settings and vocabulary")
+    return 0
 
 
 def cmd_finish(args) -> int:
     # The config is read only when robots.txt is written (it needs site_url).
     site_url = args.site_url or (lambda: load_site_config(args.config_file).site_url)
-    try:
-        done = finish(Path(args.site), site_url)
-    except FinishError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    done = finish(Path(args.site), site_url)
     print(f"finished {args.site}: {done['pages']} HTML files, {done['qr codes']} QR codes, "
           f"{done['changed files']} files changed")
     return 0
@@ -138,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
                        help="HSTS for every subdomain too (only if the whole domain is HTTPS-only)")
     commands.add_parser("share-image", help="redraw the share image with Chromium")
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except (SiteError, FinishError) as error:   # bad input: one line naming the file and field
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
