@@ -270,6 +270,13 @@ def serving(site: Path, prefix: Path, base_path: str | None = None):
 SEARCH_QUERIES = ROOT / "tests" / "data" / "search-queries.yml"
 SEARCH_QUERIES_HELD_OUT = ROOT / "tests" / "data" / "search-queries-held-out.yml"
 SEARCH_HALVES = {"tuning": SEARCH_QUERIES, "held-out": SEARCH_QUERIES_HELD_OUT}
+# The Spanish edition's sets (expected pages relative to /es/), written the
+# same way: a tuning set and a held-out set never tuned on.
+SEARCH_HALVES_BY_EDITION = {
+    "en": SEARCH_HALVES,
+    "es": {"tuning": ROOT / "tests" / "data" / "search-queries-es.yml",
+           "held-out": ROOT / "tests" / "data" / "search-queries-es-held-out.yml"},
+}
 
 # overrides/partials/deferred-scripts.html starts Material's scripts after the
 # first paint and then removes its template; from then on the page is live.
@@ -333,10 +340,12 @@ def search_like_a_person(page, query: str, base_url: str) -> list[str]:
     return pages
 
 
-def load_search_queries(half: str | None = None) -> list[dict]:
-    """The queries of one half ("tuning" or "held-out"), or of both."""
-    halves = [half] if half else list(SEARCH_HALVES)
-    return [q for h in halves for q in yaml.safe_load(SEARCH_HALVES[h].read_text())]
+def load_search_queries(half: str | None = None, edition: str = "en") -> list[dict]:
+    """The queries of one half ("tuning" or "held-out"), or of both, of an
+    edition's sets ("en", or "es": pages relative to /es/)."""
+    sets = SEARCH_HALVES_BY_EDITION[edition]
+    halves = [half] if half else list(sets)
+    return [q for h in halves for q in yaml.safe_load(sets[h].read_text(encoding="utf-8"))]
 
 
 def top_pages_by_kind(results: list[tuple[dict, list[str]]], top: int) -> tuple[list[str], dict]:

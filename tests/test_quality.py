@@ -21,6 +21,7 @@ from tests.helpers import open_page
 
 BUDGET_BYTES = 100_000          # first visit, compressed (the search index loads when search opens)
 SEARCH_INDEX_BYTES = 30_000     # search/search_index.json, compressed
+SEARCH_INDEX_BYTES_ES = 33_000  # es/search/search_index.json: the same pages in Spanish run about 25% longer
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 COMPRESSED_TYPES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
@@ -167,6 +168,12 @@ def first_visit_files(site: Path, url: str) -> list[Path]:
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S).group(1))
     refs = parser.refs + [config["search"]]
     files = [page_file]
+    # Another language's search scripts (lunr.es and its support file): they
+    # load when search opens, but the budget counts them from the start.
+    language = re.search(r'<html lang="?(\w+)', html).group(1)
+    if language != "en":
+        lunr = Path(urlsplit(urljoin("http://site" + url, config["search"])).path.lstrip("/")).parent.parent / "lunr"
+        files += [site / lunr / "min" / f"lunr.{name}.min.js" for name in ("stemmer.support", language)]
     for ref in refs:
         path = urlsplit(urljoin("http://site" + url, ref)).path
         files.append(site / path.lstrip("/"))
@@ -245,10 +252,13 @@ def test_budget_leaves_out_the_search_index_until_search_opens(browser, nginx):
 
 @pytest.mark.gates
 def test_search_index_fits_its_own_byte_budget(built_site):
-    """Loaded when search first opens: it grows with every vocabulary word."""
-    size = transfer_size(built_site.site / "search" / "search_index.json")
-    print(f"search index {size:,} bytes compressed")
-    assert size <= SEARCH_INDEX_BYTES, f"search_index.json: {size:,} bytes compressed, over {SEARCH_INDEX_BYTES:,}"
+    """Loaded when search first opens: it grows with every vocabulary word.
+    Each edition has its own index; Spanish says the same in about a quarter
+    more words, so its budget is larger by that much."""
+    for folder, budget in (("", SEARCH_INDEX_BYTES), ("es/", SEARCH_INDEX_BYTES_ES)):
+        size = transfer_size(built_site.site / folder / "search" / "search_index.json")
+        print(f"search index /{folder} {size:,} bytes compressed (budget {budget:,})")
+        assert size <= budget, f"{folder}search_index.json: {size:,} bytes compressed, over {budget:,}"
 
 
 # --- Valid HTML, links and anchors ---------------------------------------------

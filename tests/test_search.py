@@ -1,9 +1,11 @@
 """Search finds what patients type: every query of the two patient query
 sets (tests/data/search-queries.yml, tuned on, and search-queries-held-out.yml,
 written apart and never tuned on) is typed into the search box in Chromium,
-against the site served by nginx.
+against the site served by nginx. The Spanish edition (/es/) has its own two
+sets (search-queries-es.yml and search-queries-es-held-out.yml), typed into
+the search box of the Spanish pages.
 
-While tuning, run the tuning set only:
+While tuning, run the tuning sets only:
     SEARCH_HALF=tuning .venv/bin/pytest tests/test_search.py -q -rP
 (or `-k "not held_out"`)."""
 import json
@@ -13,6 +15,7 @@ import re
 import pytest
 
 from tests import helpers as site_browser
+from tests.helpers import ROOT
 from microneedling_site import vocabulary as site_vocabulary
 from microneedling_site.text import parse_html
 from tests.helpers import page_text
@@ -83,13 +86,16 @@ def test_safety_questions_always_find_their_answer(nginx, search_page):
         assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
 
 
-def test_every_vocabulary_word_is_visible_on_the_section_that_explains_it(built_site):
+@pytest.mark.parametrize("edition", ["en", "es"])
+def test_every_vocabulary_word_is_visible_on_the_section_that_explains_it(built_site, edition):
     """No hidden synonyms: each word people type is written on the page that
     explains it, in the section the vocabulary names."""
-    for entry in site_vocabulary.load_vocabulary():
+    vocabulary = {"en": ROOT / "docs/includes/vocabulary.yml", "es": ROOT / "docs/es/includes/vocabulary.yml"}
+    prefix = "" if edition == "en" else f"/{edition}"
+    for entry in site_vocabulary.load_vocabulary(vocabulary[edition]):
         page, _, anchor = entry["where"].partition("#")
         folder = page.removesuffix(".md").removesuffix("index").rstrip("/")
-        html = built_site.html(f"/{folder}/" if folder else "/")
+        html = built_site.html(f"{prefix}/{folder}/" if folder else f"{prefix}/")
         if anchor:
             assert f'id="{anchor}"' in html, f"vocabulary.yml: {entry['where']}: no such section"
             start = html.index(f'id="{anchor}"')
@@ -181,3 +187,115 @@ def test_result_snippets_show_why_a_page_matched(nginx, search_page):
     marks = [m.lower() for m in first.locator("mark").all_inner_texts()]
     assert any(m.startswith(("numbing", "cream")) for m in marks), marks
     assert len(first.inner_text()) > 60, "a snippet of the matching text is shown"
+
+
+# --- The Spanish edition (/es/) ---------------------------------------------------
+# Its own query sets (expected pages relative to /es/), its own safety
+# questions, and what patient-search.js does for Spanish: words match with or
+# without accents, lunr's Spanish stemmer finds other forms, letters that
+# sound alike (keloide: queloide) and diminutives (agujitas: agujas) meet.
+
+ES_SAFETY_QUERIES = {
+    "quién no debe hacerse microneedling": ["/safety/"],
+    "quién no debe hacérselo": ["/safety/"],
+    "señales de alarma": ["/safety/", "/process/"],
+    "cuándo llamar al médico": ["/safety/", "/process/"],
+    "quemaduras por radiofrecuencia": ["/safety/", "/at-home-vs-professional/"],
+}
+
+
+@pytest.fixture
+def search_page_es(nginx, page):
+    open_page(page, nginx.url + "es/")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def es_base(nginx) -> str:
+    """What search_like_a_person strips from result links: /es/faq/ is '/faq/'."""
+    return nginx.url.rstrip("/") + "/es"
+
+
+def test_spanish_query_sets_are_well_formed():
+    tuning, held_out = (site_browser.load_search_queries(h, edition="es") for h in ("tuning", "held-out"))
+    assert len(tuning) >= 70 and len(held_out) >= 70, (len(tuning), len(held_out))
+    for name, queries in (("tuning", tuning), ("held-out", held_out)):
+        assert len({q["query"].lower() for q in queries}) == len(queries), f"duplicate queries in the Spanish {name} set"
+    for q in tuning + held_out:
+        assert q["expect"] and all(url.startswith("/") and url.endswith("/") for url in q["expect"]), q
+        assert not any(url.startswith("/es/") for url in q["expect"]), f"expected pages are relative to /es/: {q}"
+        assert q.get("kind"), f"no kind: {q}"
+
+
+@pytest.mark.parametrize("half", HALVES, ids=[h.replace("-", "_") for h in HALVES])
+def test_spanish_patient_queries_find_the_right_page(nginx, search_page_es, half):
+    queries = site_browser.load_search_queries(half, edition="es")
+    results = [(q, site_browser.search_like_a_person(search_page_es, q["query"], es_base(nginx))) for q in queries]
+    misses, kinds = site_browser.top_pages_by_kind(results, TOP_PAGES)
+    hits = len(queries) - len(misses)
+    print("\n".join(misses))
+    print(f"search, Spanish {half} set: {hits}/{len(queries)} ({hits / len(queries):.1%}) found an expected page "
+          f"in the top {TOP_PAGES}")
+    for kind, (kind_hits, total) in sorted(kinds.items()):
+        print(f"  {kind:18} {kind_hits}/{total}")
+    if half == "held-out":
+        tuned = {q["query"].lower() for q in site_browser.load_search_queries("tuning", edition="es")}
+        unseen = [q for q in queries if q["query"].lower() not in tuned]
+        unseen_misses = [m for m in misses if any(repr(q["query"]) in m for q in unseen)]
+        print(f"search, Spanish held-out queries not in the tuning set: {len(unseen) - len(unseen_misses)}/{len(unseen)}")
+    assert hits / len(queries) >= HIT_RATE_REQUIRED, "\n".join(misses)
+    assert search_page_es.console_errors == []
+
+
+def test_spanish_safety_questions_always_find_their_answer(nginx, search_page_es):
+    for query, expect in ES_SAFETY_QUERIES.items():
+        found = site_browser.search_like_a_person(search_page_es, query, es_base(nginx))[:TOP_PAGES]
+        assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
+
+
+def test_a_query_typed_without_accents_finds_what_it_finds_with_them(nginx, search_page_es):
+    """Readers type "acne", "micropuncion", "despues": the same top page as
+    with the accents, and the results still show the pages' own spelling."""
+    page = search_page_es
+    for plain, accented in [("cicatrices de acne", "cicatrices de acné"), ("micropuncion", "micropunción"),
+                            ("estrias", "estrías"), ("despues del tratamiento", "después del tratamiento"),
+                            ("hinchazon", "hinchazón"), ("isotretinoina", "isotretinoína")]:
+        found_plain = site_browser.search_like_a_person(page, plain, es_base(nginx))
+        found_accented = site_browser.search_like_a_person(page, accented, es_base(nginx))
+        assert found_plain and found_plain[:1] == found_accented[:1], f"{plain!r}: {found_plain}; {accented!r}: {found_accented}"
+    site_browser.search_like_a_person(page, "cicatrices de acne", es_base(nginx))
+    first = page.locator(".md-search-result__item").first
+    marks = [m.lower() for m in first.locator("mark").all_inner_texts()]
+    assert "acné" in marks and "acne" not in marks, marks
+    # The page opened from a result marks the words as the page spells them.
+    link = first.locator(".md-search-result__link").first.get_attribute("href")
+    assert "acn%C3%A9" in link or "acné" in link, link
+    assert page.console_errors == []
+
+
+def test_spanish_search_finds_other_forms_sounds_and_slips(nginx, search_page_es):
+    for query, expect in {"micronidling": ["/what-is-microneedling/", "/"],   # a typing slip
+                          "infectarse": ["/safety/"],                          # lunr's Spanish stemmer
+                          "keloide": ["/conditions/"],                         # k, qu: queloide
+                          "inchazon": ["/process/", "/safety/"],               # silent h: hinchazón
+                          "agujitas": ["/what-is-microneedling/"]}.items():    # diminutive: agujas
+        found = site_browser.search_like_a_person(search_page_es, query, es_base(nginx))[:TOP_PAGES]
+        assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
+
+
+def test_a_spanish_query_near_a_vocabulary_word_suggests_it(nginx, search_page_es):
+    page = search_page_es
+    assert site_browser.search_like_a_person(page, "patasdegallo", es_base(nginx)) == []
+    nearby = page.locator(".search-no-results .search-nearby a")
+    nearby.first.wait_for(state="visible")
+    assert "patas de gallo" in nearby.all_inner_texts()
+    assert "/es/conditions/#" in nearby.first.get_attribute("href")
+    assert page.locator(".search-nearby p").inner_text() == "Las palabras más parecidas de este sitio:"
+
+
+def test_spanish_search_settings(built_site):
+    index = json.loads((built_site.site / "es" / "search" / "search_index.json").read_text())
+    assert index["config"]["lang"] == ["es"], "Material loads lunr.es: its stemmer and stop words"
+    assert index["config"]["pipeline"] == ["trimmer"], "question words stay in the index"
+    separator = index["config"]["separator"]
+    assert [w for w in re.split(separator, "¿duele? ¡ojo! «make-up»") if w] == ["duele", "ojo", "make", "up"]

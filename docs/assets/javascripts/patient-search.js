@@ -11,27 +11,109 @@
      nothing, the closest words 1 letter away (2 from 10 letters:
      microneedeling: microneedling). A phrase from a "You may have heard"
      line typed in full puts its section first. Question words and words on
-     most pages weigh little beside the others. The index itself is Material's. */
+     most pages weigh little beside the others. The index itself is Material's.
+   The language is the search config's (`plugins: search: lang`), as Material's
+   worker receives it. In Spanish (lang: es): words match with or without
+   accents (acne: acné, micropuncion: micropunción; ñ stays apart from n),
+   other forms come from lunr's Spanish stemmer (lunr.es), question words are
+   lunr.es's stop words, the lines are "Quizá lo conozca como" and "También se
+   llama(n)", and, instead of UK/US spellings, letters that sound alike
+   (keloide: queloide) and diminutives (agujitas: agujas) meet. English is
+   unchanged. */
 "use strict"
 if (typeof window === "undefined") {
+  // Each message reaches Material's worker through hooks.message (set by widen).
+  const hooks = {message: event => event}
   const material = decodeURIComponent(self.location.hash.slice(1))
-  if (material) importScripts(material)
+  if (material) {
+    // Material's worker loads lunr's languages (lunr.es) from "../lunr",
+    // relative to its own address, not to this file's.
+    const load = self.importScripts
+    self.importScripts = (...urls) => load.apply(self, urls.map(url => new URL(url, material).href))
+    const listen = self.addEventListener
+    self.addEventListener = (type, listener, options) =>
+      listen.call(self, type, type === "message" ? event => listener(hooks.message(event)) : listener, options)
+    importScripts(material)
+    self.addEventListener = listen
+  }
   // Only Material's lunr-based worker is widened; anything else runs as is.
-  if (self.lunr) widen(self.lunr)
+  if (self.lunr) widen(self.lunr, hooks)
 }
 
-function widen(lunr) {
+function widen(lunr, hooks) {
   let vocabulary = [], lastTerms = []
   const titles = new Map() // section -> the words of its heading
+  // The edition's language (the search config's lang, from Material's set-up
+  // message), and whether words match without their accents.
+  let language = "en", folding = false
+  // Languages whose readers often leave accents out: the index and each query
+  // are matched without them (á: a, ü: u; ñ stays ñ). Results keep the pages'
+  // own spelling, as Material shows the text it was given.
+  const FOLDED_LANGUAGES = ["es"]
+  const fold = text => folding
+    ? text.normalize("NFC").replace(/[^\u0000-\u007fñÑ]/g, c => c.normalize("NFD").replace(/[\u0300-\u036f]/g, ""))
+    : text
+  // The words of a heading or a phrase, lower case, in any alphabet.
+  const wordsOf = text => fold(text.toLowerCase()).split(/[^\p{L}\p{N}_']+/u).filter(Boolean)
+  const spelled = new Map() // word without accents -> as the pages spell it most (acne: acné)
+  let typedAs = new Map() // word of the query without accents -> as typed
+  hooks.message = event => {
+    const {data} = event
+    if (data && data.type === 0) {
+      const lang = data.data.config.lang || []
+      language = lang.length === 1 ? lang[0] : "en"
+      folding = lang.some(code => FOLDED_LANGUAGES.includes(code))
+      if (folding) {
+        const counts = new Map()
+        for (const doc of data.data.docs)
+          for (const word of `${doc.title} ${doc.text}`.replace(/<[^>]*>/g, " ").toLowerCase().split(/[^\p{L}\p{N}]+/u))
+            if (word) counts.set(word, (counts.get(word) || 0) + 1)
+        for (const [word, count] of counts) {
+          const key = fold(word), known = spelled.get(key)
+          if (!known || count > counts.get(known)) spelled.set(key, word)
+        }
+      }
+    }
+    // The query without accents: Material parses, searches and ranks that.
+    if (folding && data && data.type === 2 && typeof data.data === "string") {
+      typedAs = new Map(data.data.toLowerCase().split(/[^\p{L}\p{N}]+/u).map(word => [fold(word), word]))
+      return {data: {...data, data: fold(data.data)}}
+    }
+    return event
+  }
   addEventListener("message", ({data}) => {
     if (data && data.type === 0) {
       vocabulary = alsoCalled(data.data.docs)
-      for (const doc of data.data.docs) titles.set(doc.location, (doc.title || "").toLowerCase().split(/[^\w']+/).filter(Boolean))
+      for (const doc of data.data.docs) titles.set(doc.location, wordsOf(doc.title || ""))
     }
   })
-  const stem = lunr.stemmer, Token = lunr.Token
-  const stemOf = word => stem(new Token(word)).toString()
-  const isStopWord = word => !lunr.stopWordFilter(new Token(word))
+  // English: lunr's own stemmer and stop words. Another language: lunr's for
+  // it (lunr.es), which Material's worker has loaded when it builds the index.
+  const Token = lunr.Token
+  let stem = lunr.stemmer, stopWordFilter = lunr.stopWordFilter
+  const foldToken = token => token.update(fold)
+  lunr.Pipeline.registerFunction(foldToken, "patientSearchFold")
+  const add = lunr.Builder.prototype.add
+  lunr.Builder.prototype.add = function (doc, attributes) {
+    if (!this.languageSet) {
+      this.languageSet = true
+      const own = language === "en" ? null : lunr[language]
+      if (own && own.stemmer && own.stopWordFilter) {
+        ;[stem, stopWordFilter] = [own.stemmer, own.stopWordFilter]
+        // Material leaves unmatched stop words out of a result's share of
+        // the query's words, asking lunr.stopWordFilter: the edition's.
+        lunr.stopWordFilter = own.stopWordFilter
+      }
+      // Index terms lose their accents too (after lunr.es's trimmer).
+      if (folding) [this.pipeline, this.searchPipeline].forEach(pipeline => pipeline.add(foldToken))
+    }
+    return add.call(this, doc, attributes)
+  }
+  // A word without accents is stemmed as typed or as the pages spell it
+  // (inflamación: inflam; inflamacion alone would stay whole).
+  const accented = word => typedAs.get(word) || spelled.get(word) || word.replace(/(?<=[cs])ion$/, "ión")
+  const stemOf = word => folding ? fold(stem(new Token(accented(word))).toString()) : stem(new Token(word)).toString()
+  const isStopWord = word => !stopWordFilter(new Token(word)) || (folding && !stopWordFilter(new Token(accented(word))))
   let families = null, words = null // stem -> words in the index; all words
 
   // Damerau-Levenshtein distance, stopping early once over `max`.
@@ -59,9 +141,15 @@ function widen(lunr) {
   // British and American spellings share one form: colour/color,
   // anaesthetic/anesthetic, moisturiser/moisturizer, ageing/aging,
   // centre/center, licence/license, analyse/analyze, labelled/labeled.
-  const spelling = word => word.replace(/[ao]e/g, "e").replace(/(?<=\w\w)our/g, "or")
+  // English only.
+  const british = word => word.replace(/[ao]e/g, "e").replace(/(?<=\w\w)our/g, "or")
     .replace(/(?<=\w\w)is(?=e|ing|ation)/g, "iz").replace(/geing/g, "ging").replace(/(?<=\w\w)tre(?=s?$)/, "ter")
     .replace(/(?<=\w\w\w)ce(?=s?$|d$)/, "se").replace(/(?<=\w)yse/, "yze").replace(/(?<=[aeiou])ll(?=ed|ing)/, "l")
+  // Spanish: letters that sound the same share one form (keloide: queloide;
+  // inchazon: hinchazón; b/v, ll/y, s/z/soft c, j/soft g).
+  const spanish = word => word.replace(/(?<!c)h/g, "").replace(/qu(?=[ei])|c(?![eih])|k/g, "k").replace(/c(?=[ei])|z/g, "s")
+    .replace(/v/g, "b").replace(/ll/g, "y").replace(/g(?=[ei])/g, "j").replace(/gu(?=[ei])/g, "g")
+  const spelling = word => language === "en" ? british(word) : language === "es" ? spanish(word) : word
   let spellings = null // that form -> words in the index
 
   const known = new Map() // typed word -> its other forms (asked again at each keypress)
@@ -72,11 +160,21 @@ function widen(lunr) {
   function forms(word) {
     const words = new Set(spellings.get(spelling(word)))
     for (const w of [word, ...words]) for (const other of families.get(stemOf(w)) || []) words.add(other)
+    // Spanish: the word a diminutive is made from (agujitas: agujas).
+    if (language === "es") for (const base of plain(word)) for (const other of families.get(stemOf(base)) || []) words.add(other)
     // Long words also meet their close relatives: pregnancy, pregnant.
     const root = stemOf(word).slice(0, -1)
     if (root.length >= 6) for (const [s, list] of families) if (s.startsWith(root)) list.forEach(w => words.add(w))
     words.delete(word)
     return [...words]
+  }
+
+  // Granitos: granos; agujitas: agujas; marquitas: marcas; cachetitos: cachetes.
+  function plain(word) {
+    const m = word.match(/^(.{3,}?)(?:c|ec)?(?:it|ill)([oa])(s?)$/)
+    if (!m) return []
+    const root = m[1].replace(/qu$/, "c").replace(/gu$/, "g")
+    return [root + m[2] + m[3], root + "e" + m[3], root]
   }
 
   function hasPrefix(index, word) {
@@ -193,14 +291,23 @@ function widen(lunr) {
 
   // The "Also called" and "You may have heard" lines in the pages: phrases
   // separated by commas, "or" and semicolons, each part ending in "(term)".
+  // In Spanish: "Quizá lo conozca como: ..." (a line of its own, or a page's
+  // "Quizá conozca otras palabras: ...") and the pages' "También se
+  // llama(n) ..." (to the end of its sentence), joined with "o" (or "u",
+  // "y"); other names in brackets are phrases too.
+  const LINES = {
+    en: [/(?:You may have heard|Also called):? ([^<]*)/g, /,\s*|\s+or\s+/],
+    es: [/Quizá (?:lo conozca como|conozca otras palabras): ([^<]*)|También se llaman?:? ([^<.]*)/g,
+      /\s*[(),]\s*|\s+[ouy]\s+/],
+  }
   function alsoCalled(docs) {
-    const found = []
+    const found = [], [lines, or] = LINES[language] || LINES.en
     for (const doc of docs) {
-      for (const line of (doc.text || "").matchAll(/(?:You may have heard|Also called):? ([^<]*)/g))
-        for (const part of line[1].split(/;|\.\s*$/))
-        for (const phrase of part.replace(/\([^)]*\)\s*$/, "").split(/,\s*|\s+or\s+/))
+      for (const line of (doc.text || "").matchAll(lines))
+        for (const part of (line[1] ?? line[2]).split(/;|\.\s*$/))
+        for (const phrase of part.replace(/\([^)]*\)\s*$/, "").split(or))
           if (phrase.trim()) found.push({phrase: phrase.trim(), title: doc.title, location: doc.location,
-            words: phrase.toLowerCase().split(/[^\w']+/).filter(Boolean)})
+            words: wordsOf(phrase)})
     }
     return found
   }
@@ -209,7 +316,7 @@ function widen(lunr) {
   function nearby(terms) {
     const scored = []
     for (const entry of vocabulary) {
-      const words = entry.phrase.toLowerCase().split(/\s+/)
+      const words = fold(entry.phrase.toLowerCase()).split(/\s+/)
       let best = 9
       for (const t of terms) if (t.length > 2) for (const w of [...words, words.join("")])
         best = Math.min(best, w.startsWith(t) ? 0 : distance(t, w, 2))
@@ -221,7 +328,17 @@ function widen(lunr) {
   const post = self.postMessage.bind(self)
   self.postMessage = message => {
     if (message && message.type === 3 && !message.data.items.length) message.data.nearby = nearby(lastTerms)
+    if (message && message.type === 3 && folding) keepAccents(message.data)
     post(message)
+  }
+  // What Material shows of the query keeps its accents: words found as the
+  // pages spell them (also in ?h=, which marks them on the page opened),
+  // missing words as typed, the suggestion as the pages spell it.
+  function keepAccents(result) {
+    for (const group of result.items) for (const item of group)
+      item.terms = Object.fromEntries(Object.entries(item.terms || {}).map(([word, found]) =>
+        [(found && spelled.get(word)) || typedAs.get(word) || word, found]))
+    if (result.suggest) result.suggest = result.suggest.map(word => spelled.get(word) || word)
   }
 }
 
@@ -271,7 +388,8 @@ if (typeof window !== "undefined") {
     }
   }
   const base = JSON.parse(document.getElementById("__config").textContent).base
-  // Shown above the no-results hint (overrides/partials/search.html).
+  // Shown above the no-results hint (overrides/partials/search.html), in the page's language.
+  const CLOSEST = {en: "Closest words on this site:", es: "Las palabras más parecidas de este sitio:"}
   function showNearby(entries) {
     const hint = document.querySelector(".search-no-results")
     let box = document.querySelector(".search-nearby")
@@ -280,7 +398,7 @@ if (typeof window !== "undefined") {
     box = document.createElement("div")
     box.className = "search-nearby"
     const intro = document.createElement("p"), list = document.createElement("ul")
-    intro.textContent = "Closest words on this site:"
+    intro.textContent = CLOSEST[document.documentElement.lang] || CLOSEST.en
     for (const {phrase, title, location: where} of entries) {
       const item = document.createElement("li"), link = document.createElement("a")
       link.href = new URL(base + "/" + where, location.href).href
