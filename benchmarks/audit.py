@@ -38,8 +38,9 @@ def cmd_audit(args) -> int:
         variant.write_text(f"INHERIT: {args.config_file}\nextra:\n  start_scripts_after_paint: false\n")
         args.config_file = variant.name
     started = time.perf_counter()
-    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--config-file",
-                            args.config_file, "--site-dir", str(site)],
+    # Every edition (English, es/), as `make build` builds them.
+    build = subprocess.run([sys.executable, "-m", "microneedling_site", "--config-file", args.config_file,
+                            "build", str(site)],
                            cwd=ROOT, capture_output=True, text=True,
                            env={**os.environ, "SITE_URL": f"http://127.0.0.1:{port}/"})
     build_seconds = time.perf_counter() - started
