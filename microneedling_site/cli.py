@@ -23,7 +23,8 @@ from microneedling_site.checks import SiteError, check_site, load_site_config
 from microneedling_site.finish import FinishError, finish
 from microneedling_site.generated import draw_share_image, share_image_file
 from microneedling_site.hosting import headers_file, inline_script_hashes, nginx_location_block, nginx_server_block
-from microneedling_site.text import article_sentences, built_pages, page_url, reading_grade, word_count
+from microneedling_site.text import (article_sentences, built_pages, page_url, reading_grade, spanish_readability,
+                                    word_count)
 
 
 def cmd_build(args) -> int:
@@ -57,15 +58,25 @@ def cmd_finish(args) -> int:
 
 
 def cmd_grades(args) -> int:
+    """English pages: Flesch-Kincaid grade. Spanish pages: INFLESZ and
+    Fernández-Huerta (the Spanish brief's formulas)."""
     site = Path(args.site)
-    grades = []
+    grades, spanish = [], []
     for path in built_pages(site):
-        sentences = article_sentences(path.read_text(encoding="utf-8"))
-        grade = reading_grade(sentences)
+        html = path.read_text(encoding="utf-8")
+        sentences = article_sentences(html)
         longest = max(word_count(s) for s in sentences)
-        grades.append(grade)
-        print(f"{page_url(path, site):40} grade {grade:4.1f}  sentences {len(sentences):4}  longest {longest:2} words")
-    print(f"{'average':40} grade {sum(grades) / len(grades):4.1f}")
+        if '<html lang="es"' in html:
+            spanish.append(spanish_readability(sentences))
+            score = f"INFLESZ {spanish[-1][0]:4.1f}  Fernández-Huerta {spanish[-1][1]:4.1f}"
+        else:
+            grades.append(reading_grade(sentences))
+            score = f"grade {grades[-1]:4.1f}"
+        print(f"{page_url(path, site):40} {score}  sentences {len(sentences):4}  longest {longest:2} words")
+    print(f"{'average, English':40} grade {sum(grades) / len(grades):4.1f}")
+    if spanish:
+        print(f"{'average, Spanish':40} INFLESZ {sum(s[0] for s in spanish) / len(spanish):4.1f}  "
+              f"Fernández-Huerta {sum(s[1] for s in spanish) / len(spanish):4.1f}")
     return 0
 
 
