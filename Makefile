@@ -73,9 +73,9 @@ else
 	SITE_CONFIG=$(CONFIG) $(BIN)/pytest tests -m gates -rP
 endif
 
-## test-fast: everything but the browser and nginx tests, in well under a minute
+## test-fast: everything but the browser, nginx and slow (repeated-build) tests, in well under a minute
 test-fast: $(BIN)/.installed-dev $(NODE_DEPS)
-	@start=$$(date +%s%N); $(BIN)/pytest tests -m "not browser" -q; status=$$?; \
+	@start=$$(date +%s%N); $(BIN)/pytest tests -m "not browser and not slow" -q; status=$$?; \
 	  echo "make test-fast: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; exit $$status
 
 # System packages the tests need, named when one is missing.

@@ -13,13 +13,14 @@ over the whole folder.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from microneedling_site.checks import SiteError, load_site_config
+from microneedling_site.checks import SiteError, check_site, load_site_config
 from microneedling_site.finish import finish
 
 BASE = "mkdocs.yml"
@@ -63,24 +64,41 @@ def edition_configs(config_file: str | Path) -> list:
     return [edition_config(config_file, language, base) for language in [base] + [l for l in languages if l != base]]
 
 
-def mkdocs_build(config_file: Path, site: Path) -> None:
+def start_mkdocs_build(config_file: Path, site: Path) -> subprocess.Popen:
     mkdocs = Path(sys.executable).parent / "mkdocs"
-    result = subprocess.run([str(mkdocs), "build", "--strict", "--config-file", config_file.name,
+    return subprocess.Popen([str(mkdocs), "build", "--strict", "--config-file", config_file.name,
                              "--site-dir", str(site)], cwd=config_file.parent, env={**os.environ})
-    if result.returncode:
-        raise SiteError(f"{config_file.name}: the strict build failed (see above)")
 
 
 def build_all(config_file: str | Path, site: str | Path) -> dict:
-    """Build every published edition into `site` and finish it; returns timings."""
+    """Build every published edition into `site` and finish it; returns timings.
+    The editions build side by side (one process each): English into `site`,
+    each other one into a folder beside it, moved under `site` once every
+    build has passed (the English build empties `site` when it starts)."""
     config_file, site = Path(config_file).resolve(), Path(site).resolve()
     started = time.perf_counter()
-    editions = []
-    for edition in edition_configs(config_file):
-        with edition as path:
+    editions, builds, moves = [], [], []
+    with ExitStack() as stack:
+        for edition in edition_configs(config_file):
+            path = stack.enter_context(edition)
             config = load_site_config(path)
+            check_site(config)   # bad input stops here, before any build starts or writes
             editions.append(config.theme["language"])
-            mkdocs_build(path, site / (config.extra.get("edition_path") or ""))
+            subfolder = config.extra.get("edition_path") or ""
+            target = site.parent / f".{site.name}.{editions[-1]}.tmp" if subfolder else site
+            if subfolder:
+                shutil.rmtree(target, ignore_errors=True)
+                moves.append((target, site / subfolder))
+            builds.append((path, start_mkdocs_build(path, target)))
+        failed = [path.name for path, process in builds if process.wait()]
+    if failed:
+        for temporary, _ in moves:
+            shutil.rmtree(temporary, ignore_errors=True)
+        raise SiteError(f"{', '.join(failed)}: the strict build failed (see above)")
+    for temporary, destination in moves:
+        shutil.rmtree(destination, ignore_errors=True)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary.rename(destination)
     done = finish(site, load_site_config(config_file).site_url)
     done["seconds"] = round(time.perf_counter() - started, 2)
     done["editions"] = editions

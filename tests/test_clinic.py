@@ -62,6 +62,7 @@ def test_about_page_says_where_to_report_an_error(built_site, clinic_site):
     assert f"{CLINIC['reviewer']['name']} ({CLINIC['reviewer']['credentials']}) reviewed them" in clinic
 
 
+@pytest.mark.slow
 def test_report_errors_setting_routes_reports(tmp_path):
     project = copy_project(tmp_path / "project")
     config = {"INHERIT": "mkdocs.yml", "extra": {"report_errors": "errors@riverside-clinic.example"}}

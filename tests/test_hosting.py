@@ -6,6 +6,7 @@ import hashlib
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from tests import helpers as site_browser
@@ -163,6 +164,7 @@ def test_404_gets_the_404_page_with_the_policy(nginx):
     assert status == 404 and "No encontramos esta página".encode() in body, "the Spanish edition's own 404 page"
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1795000000"}
     first, second = tmp_path / "first", tmp_path / "second"

@@ -90,6 +90,7 @@ def same_tree(first, second) -> list[str]:
     return only + [str(f) for f in set(a) & set(b) if not filecmp.cmp(first / f, second / f, shallow=False)]
 
 
+@pytest.mark.slow
 def test_finishing_step_is_what_the_hook_does_and_running_it_again_changes_nothing(built_site, tmp_path):
     """A build without the hook, finished by the finishing step, is the
     hook's build byte for byte; finishing again changes nothing."""
@@ -115,6 +116,7 @@ def test_finishing_step_is_what_the_hook_does_and_running_it_again_changes_nothi
     assert same_tree(raw, again) == []
 
 
+@pytest.mark.slow
 def test_child_config_that_changes_one_option_keeps_the_rest(tmp_path):
     """INHERIT merges mappings: a clinic's config that changes one option of
     one extension and one plugin keeps tooltips, includes, pinned ids and

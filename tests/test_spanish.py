@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 import yaml
 
 from microneedling_site import text as site_text
@@ -141,6 +142,7 @@ def test_spanish_syllables_are_counted_as_spanish_splits_them():
     assert {word: site_text.spanish_syllables(word) for word in expected} == expected
 
 
+@pytest.mark.slow
 def test_a_clinic_can_publish_english_only(tmp_path):
     from tests.helpers import CLINIC, copy_project, strict_build
 

@@ -44,6 +44,7 @@ def test_structured_data_testing_tool_passes_every_page(pages):
     assert len(report) == len(files) and all("MedicalWebPage" in r["schemas"] for r in report.values())
 
 
+@pytest.mark.slow
 def test_json_ld_type_checks_against_schema_dts(pages, tmp_path):
     """Each block becomes `const block: WithContext<Type> = {...}` and must
     compile with `tsc --strict`: schema-dts rejects unknown properties."""
