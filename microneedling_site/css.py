@@ -22,6 +22,13 @@ WORD = re.compile(r"[\w-]+")
 # The innermost functional pseudo-class: :not(...), :is(...), :nth-child(...)...
 INNERMOST = re.compile(r":(-?[\w-]+)\(([^()]*)\)")
 ABSENT = ".-site-css-absent-"
+# Dropped although they can match. Material's palette sets this attribute on
+# the body for a moment when it starts and whenever the reader switches
+# scheme, to stop colour transitions; with these rules, each set and each
+# removal restyles every element of the page, twice inside Material's
+# start-up task (blocking time, MAINTAINING.md). Without them a switch of
+# scheme may fade a few colours for a fraction of a second.
+DROPPED = ("[data-md-color-switching]",)
 
 
 def used_words(site: Path) -> set[str]:
@@ -85,7 +92,8 @@ def purge_css(css: str, used: set[str]) -> str:
         elif head.startswith("@"):
             kept.append(f"{prelude}{{{body}}}")  # @font-face, @keyframes, @page...
         else:
-            selectors = [s for s in split_selectors(prelude) if selector_can_match(s, used)]
+            selectors = [s for s in split_selectors(prelude)
+                         if selector_can_match(s, used) and not s.strip().startswith(DROPPED)]
             if selectors:
                 kept.append(f"{','.join(selectors)}{{{body}}}")
     return "".join(kept)

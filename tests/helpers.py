@@ -279,8 +279,8 @@ SEARCH_HALVES_BY_EDITION = {
 }
 
 # overrides/partials/deferred-scripts.html starts Material's scripts after the
-# first paint and then removes its template; from then on the page is live.
-SCRIPTS_STARTED = "() => !document.getElementById('deferred-scripts')"
+# first paint and then says so in window.__deferredScripts; from then on the page is live.
+SCRIPTS_STARTED = "() => window.__deferredScripts && window.__deferredScripts.mounted"
 
 
 def open_page(page, url: str):

@@ -33,9 +33,9 @@ try {
           browser, page, standard: "WCAG2AA", runners: ["htmlcs"], ignore,
           includeWarnings: false, includeNotices: false,
           viewport: { width, height: 900 },
-          // Material's script starts after the first paint and then removes
+          // Material's script starts after the first paint and then marks
           // this template: from then on the page is as a reader sees it.
-          actions: ["wait for element #deferred-scripts to be removed"],
+          actions: ["wait for element #deferred-scripts[data-mounted] to be added"],
         });
         const actual = await page.evaluate(() => document.body.getAttribute("data-md-color-scheme"));
         if (actual !== (scheme === "dark" ? "slate" : "default")) {

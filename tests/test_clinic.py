@@ -247,7 +247,7 @@ def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page
 
 def test_every_heading_has_a_permanent_anchor_link(built_site):
     """Each section heading carries one section link to itself, named by
-    aria-label, with no title (which would mount a tooltip)."""
+    aria-label, with no title (whose tooltip would sit over every heading)."""
     for url in built_site.pages():
         root = parse_html(built_site.html(url))
         headings = [h for h in root.iter() if re.fullmatch(r"h[2-6]", h.tag) and h.get("id")

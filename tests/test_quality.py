@@ -107,6 +107,44 @@ def test_material_starts_after_the_first_paint_and_mounts(nginx, page):
     assert page.console_errors == []
 
 
+# Changes to <html>, <body> or the head's color-scheme meta restyle every
+# element of the page. Recorded from the first paint on, with what changed.
+WHOLE_PAGE_CHANGES = """window.__wholePage = []
+new MutationObserver(records => {
+    const painted = performance.getEntriesByName("first-contentful-paint").length > 0
+    for (const r of records) {
+        if (!painted) continue
+        const root = r.target === document.documentElement || r.target === document.body
+        if (r.type === "attributes" && root && r.oldValue !== r.target.getAttribute(r.attributeName))
+            __wholePage.push(`${r.target.nodeName} ${r.attributeName}: ${r.oldValue} -> ${r.target.getAttribute(r.attributeName)}`)
+        for (const node of r.addedNodes || [])
+            if (node.nodeName === "META") __wholePage.push(`added <meta name=${node.getAttribute("name")}>`)
+        if (r.type === "attributes" && r.target.nodeName === "META")
+            __wholePage.push(`<meta name=${r.target.getAttribute("name")}> ${r.attributeName} changed`)
+    }
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeOldValue: true})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_material_starts_without_restyling_the_whole_page(browser, nginx, scheme):
+    """Material's start-up, in the long task Lighthouse counts as blocking
+    time, changes nothing on <html> or <body> and adds no meta: the "js"
+    classes and the colour scheme are set while the page is read
+    (overrides/main.html, partials/javascripts/palette.html), so the first
+    paint already has the reader's scheme (MAINTAINING.md, blocking time)."""
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.add_init_script(WHOLE_PAGE_CHANGES)
+    open_page(page, nginx.url + "safety/")
+    assert_material_mounted(page)
+    assert page.evaluate("document.documentElement.className") == "js js-focus-visible"
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == site_browser.SCHEMES[scheme]
+    assert page.evaluate("window.__wholePage") == []
+    header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+    assert page.locator("meta[name=theme-color]").get_attribute("content") == header
+    context.close()
+
+
 def test_material_starts_when_a_held_script_fails_to_load(nginx, page):
     """A held script that fails (here one added before the bundle) does not
     keep Material from starting."""
