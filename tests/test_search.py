@@ -24,21 +24,42 @@ from tests.helpers import open_page
 HIT_RATE_REQUIRED = 0.95
 TOP_PAGES = 3
 HALVES = [h for h in site_browser.SEARCH_HALVES if os.environ.get("SEARCH_HALF", h) == h]
-# Questions about safety that must always find their answer in the top 3.
+# Questions about safety that must always find their answer in the top 3
+# (expected pages relative to the edition's root).
 SAFETY_QUERIES = {
-    "who should not have microneedling": ["/safety/"],
-    "who should not have it": ["/safety/"],
-    "warning signs": ["/safety/", "/process/"],
-    "when to call a doctor": ["/safety/", "/process/"],
-    "RF burns": ["/safety/", "/at-home-vs-professional/"],
+    "en": {
+        "who should not have microneedling": ["/safety/"],
+        "who should not have it": ["/safety/"],
+        "warning signs": ["/safety/", "/process/"],
+        "when to call a doctor": ["/safety/", "/process/"],
+        "RF burns": ["/safety/", "/at-home-vs-professional/"],
+    },
+    "es": {
+        "quién no debe hacerse microneedling": ["/safety/"],
+        "quién no debe hacérselo": ["/safety/"],
+        "señales de alarma": ["/safety/", "/process/"],
+        "cuándo llamar al médico": ["/safety/", "/process/"],
+        "quemaduras por radiofrecuencia": ["/safety/", "/at-home-vs-professional/"],
+    },
 }
+EDITION_PATH = {"en": "", "es": "es"}
+EDITION_NAME = {"en": "", "es": "Spanish "}
+
+
+def edition_base(nginx, edition: str) -> str:
+    """What search_like_a_person strips from result links: /es/faq/ is '/faq/'."""
+    return "/".join(filter(None, [nginx.url.rstrip("/"), EDITION_PATH[edition]]))
+
+
+def open_search(nginx, page, edition: str):
+    open_page(page, edition_base(nginx, edition) + "/")
+    page.wait_for_load_state("networkidle")
+    return page
 
 
 @pytest.fixture
 def search_page(nginx, page):
-    open_page(page, nginx.url)
-    page.wait_for_load_state("networkidle")
-    return page
+    return open_search(nginx, page, "en")
 
 
 def test_query_sets_are_large_and_well_formed():
@@ -57,32 +78,36 @@ def test_query_sets_are_large_and_well_formed():
         assert q.get("kind"), f"no kind: {q}"
 
 
+@pytest.mark.parametrize("edition", ["en", "es"])
 @pytest.mark.parametrize("half", HALVES, ids=[h.replace("-", "_") for h in HALVES])
-def test_patient_queries_find_the_right_page(nginx, search_page, half):
-    queries = site_browser.load_search_queries(half)
-    base = nginx.url.rstrip("/")
+def test_patient_queries_find_the_right_page(nginx, page, edition, half):
+    search_page = open_search(nginx, page, edition)
+    base = edition_base(nginx, edition)
+    name = EDITION_NAME[edition]
+    queries = site_browser.load_search_queries(half, edition=edition)
     results = [(q, site_browser.search_like_a_person(search_page, q["query"], base)) for q in queries]
     misses, kinds = site_browser.top_pages_by_kind(results, TOP_PAGES)
     hits = len(queries) - len(misses)
     print("\n".join(misses))
-    print(f"search, {half} set: {hits}/{len(queries)} ({hits / len(queries):.1%}) found an expected page "
+    print(f"search, {name}{half} set: {hits}/{len(queries)} ({hits / len(queries):.1%}) found an expected page "
           f"in the top {TOP_PAGES}")
     for kind, (kind_hits, total) in sorted(kinds.items()):
         print(f"  {kind:18} {kind_hits}/{total}")
     if half == "held-out":
-        tuned = {q["query"].lower() for q in site_browser.load_search_queries("tuning")}
+        tuned = {q["query"].lower() for q in site_browser.load_search_queries("tuning", edition=edition)}
         unseen = [q for q in queries if q["query"].lower() not in tuned]
         unseen_misses = [m for m in misses if any(repr(q["query"]) in m for q in unseen)]
-        print(f"search, held-out queries not in the tuning set: {len(unseen) - len(unseen_misses)}/{len(unseen)} "
+        print(f"search, {name}held-out queries not in the tuning set: {len(unseen) - len(unseen_misses)}/{len(unseen)} "
               f"({(len(unseen) - len(unseen_misses)) / len(unseen):.1%})")
     assert hits / len(queries) >= HIT_RATE_REQUIRED, "\n".join(misses)
     assert search_page.console_errors == []
 
 
-def test_safety_questions_always_find_their_answer(nginx, search_page):
-    base = nginx.url.rstrip("/")
-    for query, expect in SAFETY_QUERIES.items():
-        found = site_browser.search_like_a_person(search_page, query, base)[:TOP_PAGES]
+@pytest.mark.parametrize("edition", ["en", "es"])
+def test_safety_questions_always_find_their_answer(nginx, page, edition):
+    search_page = open_search(nginx, page, edition)
+    for query, expect in SAFETY_QUERIES[edition].items():
+        found = site_browser.search_like_a_person(search_page, query, edition_base(nginx, edition))[:TOP_PAGES]
         assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
 
 
@@ -190,30 +215,14 @@ def test_result_snippets_show_why_a_page_matched(nginx, search_page):
 
 
 # --- The Spanish edition (/es/) ---------------------------------------------------
-# Its own query sets (expected pages relative to /es/), its own safety
-# questions, and what patient-search.js does for Spanish: words match with or
+# Its own query sets and safety questions run in the tests above; here, what
+# patient-search.js does for Spanish: words match with or
 # without accents, lunr's Spanish stemmer finds other forms, letters that
 # sound alike (keloide: queloide) and diminutives (agujitas: agujas) meet.
 
-ES_SAFETY_QUERIES = {
-    "quién no debe hacerse microneedling": ["/safety/"],
-    "quién no debe hacérselo": ["/safety/"],
-    "señales de alarma": ["/safety/", "/process/"],
-    "cuándo llamar al médico": ["/safety/", "/process/"],
-    "quemaduras por radiofrecuencia": ["/safety/", "/at-home-vs-professional/"],
-}
-
-
 @pytest.fixture
 def search_page_es(nginx, page):
-    open_page(page, nginx.url + "es/")
-    page.wait_for_load_state("networkidle")
-    return page
-
-
-def es_base(nginx) -> str:
-    """What search_like_a_person strips from result links: /es/faq/ is '/faq/'."""
-    return nginx.url.rstrip("/") + "/es"
+    return open_search(nginx, page, "es")
 
 
 def test_spanish_query_sets_are_well_formed():
@@ -227,32 +236,6 @@ def test_spanish_query_sets_are_well_formed():
         assert q.get("kind"), f"no kind: {q}"
 
 
-@pytest.mark.parametrize("half", HALVES, ids=[h.replace("-", "_") for h in HALVES])
-def test_spanish_patient_queries_find_the_right_page(nginx, search_page_es, half):
-    queries = site_browser.load_search_queries(half, edition="es")
-    results = [(q, site_browser.search_like_a_person(search_page_es, q["query"], es_base(nginx))) for q in queries]
-    misses, kinds = site_browser.top_pages_by_kind(results, TOP_PAGES)
-    hits = len(queries) - len(misses)
-    print("\n".join(misses))
-    print(f"search, Spanish {half} set: {hits}/{len(queries)} ({hits / len(queries):.1%}) found an expected page "
-          f"in the top {TOP_PAGES}")
-    for kind, (kind_hits, total) in sorted(kinds.items()):
-        print(f"  {kind:18} {kind_hits}/{total}")
-    if half == "held-out":
-        tuned = {q["query"].lower() for q in site_browser.load_search_queries("tuning", edition="es")}
-        unseen = [q for q in queries if q["query"].lower() not in tuned]
-        unseen_misses = [m for m in misses if any(repr(q["query"]) in m for q in unseen)]
-        print(f"search, Spanish held-out queries not in the tuning set: {len(unseen) - len(unseen_misses)}/{len(unseen)}")
-    assert hits / len(queries) >= HIT_RATE_REQUIRED, "\n".join(misses)
-    assert search_page_es.console_errors == []
-
-
-def test_spanish_safety_questions_always_find_their_answer(nginx, search_page_es):
-    for query, expect in ES_SAFETY_QUERIES.items():
-        found = site_browser.search_like_a_person(search_page_es, query, es_base(nginx))[:TOP_PAGES]
-        assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
-
-
 def test_a_query_typed_without_accents_finds_what_it_finds_with_them(nginx, search_page_es):
     """Readers type "acne", "micropuncion", "despues": the same top page as
     with the accents, and the results still show the pages' own spelling."""
@@ -260,10 +243,10 @@ def test_a_query_typed_without_accents_finds_what_it_finds_with_them(nginx, sear
     for plain, accented in [("cicatrices de acne", "cicatrices de acné"), ("micropuncion", "micropunción"),
                             ("estrias", "estrías"), ("despues del tratamiento", "después del tratamiento"),
                             ("hinchazon", "hinchazón"), ("isotretinoina", "isotretinoína")]:
-        found_plain = site_browser.search_like_a_person(page, plain, es_base(nginx))
-        found_accented = site_browser.search_like_a_person(page, accented, es_base(nginx))
+        found_plain = site_browser.search_like_a_person(page, plain, edition_base(nginx, "es"))
+        found_accented = site_browser.search_like_a_person(page, accented, edition_base(nginx, "es"))
         assert found_plain and found_plain[:1] == found_accented[:1], f"{plain!r}: {found_plain}; {accented!r}: {found_accented}"
-    site_browser.search_like_a_person(page, "cicatrices de acne", es_base(nginx))
+    site_browser.search_like_a_person(page, "cicatrices de acne", edition_base(nginx, "es"))
     first = page.locator(".md-search-result__item").first
     marks = [m.lower() for m in first.locator("mark").all_inner_texts()]
     assert "acné" in marks and "acne" not in marks, marks
@@ -279,13 +262,13 @@ def test_spanish_search_finds_other_forms_sounds_and_slips(nginx, search_page_es
                           "keloide": ["/conditions/"],                         # k, qu: queloide
                           "inchazon": ["/process/", "/safety/"],               # silent h: hinchazón
                           "agujitas": ["/what-is-microneedling/"]}.items():    # diminutive: agujas
-        found = site_browser.search_like_a_person(search_page_es, query, es_base(nginx))[:TOP_PAGES]
+        found = site_browser.search_like_a_person(search_page_es, query, edition_base(nginx, "es"))[:TOP_PAGES]
         assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
 
 
 def test_a_spanish_query_near_a_vocabulary_word_suggests_it(nginx, search_page_es):
     page = search_page_es
-    assert site_browser.search_like_a_person(page, "patasdegallo", es_base(nginx)) == []
+    assert site_browser.search_like_a_person(page, "patasdegallo", edition_base(nginx, "es")) == []
     nearby = page.locator(".search-no-results .search-nearby a")
     nearby.first.wait_for(state="visible")
     assert "patas de gallo" in nearby.all_inner_texts()
