@@ -57,6 +57,8 @@ function widen(lunr, hooks) {
   const wordsOf = text => fold(text.toLowerCase()).split(/[^\p{L}\p{N}_']+/u).filter(Boolean)
   const spelled = new Map() // word without accents -> as the pages spell it most (acne: acné)
   let typedAs = new Map() // word of the query without accents -> as typed
+  // Material's set-up message (type 0: config and pages) and each query
+  // (type 2) pass through here before Material's worker sees them.
   hooks.message = event => {
     const {data} = event
     if (data && data.type === 0) {
@@ -73,6 +75,8 @@ function widen(lunr, hooks) {
           if (!known || count > counts.get(known)) spelled.set(key, word)
         }
       }
+      vocabulary = alsoCalled(data.data.docs)
+      for (const doc of data.data.docs) titles.set(doc.location, wordsOf(doc.title || ""))
     }
     // The query without accents: Material parses, searches and ranks that.
     if (folding && data && data.type === 2 && typeof data.data === "string") {
@@ -81,12 +85,6 @@ function widen(lunr, hooks) {
     }
     return event
   }
-  addEventListener("message", ({data}) => {
-    if (data && data.type === 0) {
-      vocabulary = alsoCalled(data.data.docs)
-      for (const doc of data.data.docs) titles.set(doc.location, wordsOf(doc.title || ""))
-    }
-  })
   // English: lunr's own stemmer and stop words. Another language: lunr's for
   // it (lunr.es), which Material's worker has loaded when it builds the index.
   const Token = lunr.Token
