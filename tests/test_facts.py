@@ -38,36 +38,56 @@ def fact_disagreements(texts: dict[str, str], facts: list[dict] = FACTS) -> list
     return problems
 
 
+EDITIONS = ["en", "es"]
+
+
+def edition_facts(edition: str, facts: list[dict] = FACTS) -> list[dict]:
+    """The facts as one edition states them: English as written; Spanish with
+    each fact's `es` says and never, on the same pages under /es/."""
+    if edition == "en":
+        return facts
+    return [{**fact, **fact[edition], "pages": [f"/{edition}{url}" for url in fact["pages"]]} for fact in facts]
+
+
 @pytest.fixture(scope="module")
-def page_texts(built_site) -> dict[str, str]:
+def page_texts(built_site) -> dict[str, dict[str, str]]:
+    """{edition: {url: article text}}, each edition's own pages."""
     # Tokens are joined with spaces; undo the space before punctuation so
     # patterns can be written as the reader sees the text.
-    return {url: re.sub(r" ([.,;:!?)])", r"\1", article_text(built_site.html(url)))
-            for url in built_site.pages()}
+    return {edition: {url: re.sub(r" ([.,;:!?)])", r"\1", article_text(built_site.html(url)))
+                      for url in built_site.pages(edition)}
+            for edition in EDITIONS}
 
 
 def test_facts_file_is_well_formed():
     assert len(FACTS) >= 12
     for fact in FACTS:
-        assert set(fact) == {"fact", "value", "says", "pages", "never"}, fact
-        for pattern in [fact["says"], *fact["never"]]:
+        assert set(fact) == {"fact", "value", "says", "pages", "never", "es"}, fact
+        assert set(fact["es"]) == {"says", "never"}, fact
+        for pattern in [fact["says"], *fact["never"], fact["es"]["says"], *fact["es"]["never"]]:
             re.compile(pattern)
 
 
-def test_each_recurring_fact_has_one_value_on_every_page(page_texts):
-    problems = fact_disagreements(page_texts)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_recurring_fact_has_one_value_on_every_page(page_texts, edition):
+    problems = fact_disagreements(page_texts[edition], edition_facts(edition))
     assert not problems, "\n".join(problems)
 
 
 def test_a_planted_contradiction_is_caught(page_texts):
     """The check is not blind: plant a contradiction of each kind and it fails."""
     makeup = next(f for f in FACTS if f["fact"] == "Makeup")
-    planted = dict(page_texts)
+    planted = dict(page_texts["en"])
     planted["/faq/"] += " You can wear make-up after 24 hours."
     assert any("/faq/ says" in p for p in fact_disagreements(planted, [makeup]))
     redness = next(f for f in FACTS if f["fact"] == "How long redness lasts")
-    planted = {url: text.replace("2 to 3 days", "a few days") for url, text in page_texts.items()}
+    planted = {url: text.replace("2 to 3 days", "a few days") for url, text in page_texts["en"].items()}
     assert any("/process/ does not say" in p for p in fact_disagreements(planted, [redness]))
+    # The Spanish check, with the fact's `es` entry: the page fails both ways.
+    planted = {url: text.replace("2 a 3 días", "un día o dos") for url, text in page_texts["es"].items()}
+    problems = fact_disagreements(planted, edition_facts("es", [redness]))
+    assert any("/es/process/ does not say" in p for p in problems), problems
+    assert any("/es/process/ says" in p for p in problems), problems
 
 
 # --- Citations ---------------------------------------------------------------------
