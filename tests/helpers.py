@@ -105,6 +105,8 @@ def copy_project(dest: Path) -> Path:
 
 # Editions built under a subfolder of the site (mkdocs.<code>.yml).
 OTHER_EDITIONS = [p.name.split(".")[1] for p in sorted(ROOT.glob("mkdocs.*.yml"))]
+# Every edition: English at the root, then the others.
+EDITIONS = ["en", *OTHER_EDITIONS]
 
 
 class Build:

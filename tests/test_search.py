@@ -78,7 +78,7 @@ def test_query_sets_are_large_and_well_formed():
         assert q.get("kind"), f"no kind: {q}"
 
 
-@pytest.mark.parametrize("edition", ["en", "es"])
+@pytest.mark.parametrize("edition", site_browser.EDITIONS)
 @pytest.mark.parametrize("half", HALVES, ids=[h.replace("-", "_") for h in HALVES])
 def test_patient_queries_find_the_right_page(nginx, page, edition, half):
     search_page = open_search(nginx, page, edition)
@@ -103,7 +103,7 @@ def test_patient_queries_find_the_right_page(nginx, page, edition, half):
     assert search_page.console_errors == []
 
 
-@pytest.mark.parametrize("edition", ["en", "es"])
+@pytest.mark.parametrize("edition", site_browser.EDITIONS)
 def test_safety_questions_always_find_their_answer(nginx, page, edition):
     search_page = open_search(nginx, page, edition)
     for query, expect in SAFETY_QUERIES[edition].items():
@@ -111,7 +111,7 @@ def test_safety_questions_always_find_their_answer(nginx, page, edition):
         assert set(found) & set(expect), f"{query!r}: got {found}, wanted one of {expect}"
 
 
-@pytest.mark.parametrize("edition", ["en", "es"])
+@pytest.mark.parametrize("edition", site_browser.EDITIONS)
 def test_every_vocabulary_word_is_visible_on_the_section_that_explains_it(built_site, edition):
     """No hidden synonyms: each word people type is written on the page that
     explains it, in the section the vocabulary names."""
