@@ -31,7 +31,9 @@ def cmd_screenshots(args) -> int:
         raise SystemExit("make screenshots needs pdftoppm: sudo apt-get install poppler-utils")
     work = Path(tempfile.mkdtemp(prefix="screenshots-"))
     site = work / "site"
-    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
+    # The whole pipeline, as `make build` runs it: every edition (es/ too), and
+    # the finishing step that draws the handouts' QR codes.
+    build = subprocess.run([sys.executable, "-m", "microneedling_site", "build", str(site)],
                            cwd=ROOT, capture_output=True, text=True)
     if build.returncode:
         print(build.stderr, file=sys.stderr)

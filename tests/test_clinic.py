@@ -14,11 +14,20 @@ from pypdf import PdfReader
 
 from microneedling_site import generated as site_generated
 from microneedling_site.text import classes, parse_html, text_of
-from tests.helpers import (CLINIC, CLINIC_SITE_URL, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
+from tests.helpers import (CLINIC, CLINIC_SITE_URL, EDITIONS, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
                            page_text, redirects, site_config, strict_build, write_clinic_config)
 from tests.helpers import open_page
 
-HANDOUTS = ["/handouts/before-your-appointment/", "/handouts/aftercare/"]
+HANDOUT_PAGES = ["handouts/before-your-appointment/", "handouts/aftercare/"]
+
+
+def handouts(site: Build) -> list[str]:
+    """Every handout of every edition the site publishes ("/handouts/aftercare/",
+    "/es/handouts/aftercare/"...), each of which must print on one sheet."""
+    urls = [url for url in site.pages("all") if 'class="handout-link"' in site.html(url)]
+    roots = ["/" if code == "en" else f"/{code}/" for code in EDITIONS if site.pages(code)]
+    assert sorted(urls) == sorted(root + page for root in roots for page in HANDOUT_PAGES), urls
+    return urls
 
 
 def json_ld(html: str) -> list[dict]:
@@ -170,7 +179,7 @@ def test_clinic_brand_logo_phone_and_title(clinic_site, built_site):
         assert "assets/stylesheets/clinic.css" in clinic_site.html(url), url
     assert not (built_site.site / "assets" / "stylesheets" / "clinic.css").exists()
     assert "clinic.css" not in built_site.html("/")
-    for url in HANDOUTS:
+    for url in handouts(clinic_site):
         logo = next(img for img in parse_html(clinic_site.html(url)).iter("img") if "handout-clinic__logo" in classes(img))
         assert logo.get("alt") == CLINIC["name"]
         assert (clinic_site.site / url.strip("/") / logo.get("src")).resolve().is_file(), url
@@ -194,11 +203,14 @@ def printed_pages(page, url: str, paper: str) -> PdfReader:
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_each_handout_prints_on_exactly_one_page(request, page, mode, paper):
     server = request.getfixturevalue("nginx" if mode == "site" else "clinic_nginx")
-    for url in HANDOUTS:
+    site = request.getfixturevalue("built_site" if mode == "site" else "clinic_site")
+    for url in handouts(site):
         pdf = printed_pages(page, server.url + url.lstrip("/"), paper)
         assert len(pdf.pages) == 1, f"{url} prints on {len(pdf.pages)} {paper} pages ({mode})"
         text = " ".join(pdf.pages[0].extract_text().split())
-        assert "general information, not medical advice" in text
+        disclaimer = next(text_of(p) for p in parse_html(site.html(url)).iter("p")
+                          if "page-info__disclaimer" in classes(p))
+        assert disclaimer.split(".")[0] in text, f"{url} printed without its disclaimer"
         if mode == "clinic":
             assert CLINIC["phone"] in text and CLINIC["email"] in text, f"{url} printed without contact details"
 
@@ -219,7 +231,7 @@ def test_handout_qr_code_decodes_to_the_page_url(request, page, mode):
 
     server = request.getfixturevalue("nginx" if mode == "site" else "clinic_nginx")
     site = request.getfixturevalue("built_site" if mode == "site" else "clinic_site")
-    for url in HANDOUTS:
+    for url in handouts(site):
         open_page(page, server.url + url.lstrip("/"))
         live_url = re.search(r'<link rel="?canonical"? href="?([^" >]+)', site.html(url)).group(1)
         if mode == "clinic":
