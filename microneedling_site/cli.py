@@ -21,7 +21,7 @@ from pathlib import Path
 
 from microneedling_site.checks import SiteError, check_site, load_site_config
 from microneedling_site.finish import FinishError, finish
-from microneedling_site.generated import draw_share_image, share_image_file
+from microneedling_site.generated import draw_share_image, share_card, share_image_file
 from microneedling_site.hosting import headers_file, inline_script_hashes, nginx_location_block, nginx_server_block
 from microneedling_site.text import (article_sentences, built_pages, page_url, reading_grade, spanish_readability,
                                     word_count)
@@ -98,10 +98,15 @@ def cmd_nginx_conf(args) -> int:
 
 
 def cmd_share_image(args) -> int:
-    """Draw the 1200 x 630 share image offline with Chromium (no download)."""
-    target = share_image_file(load_site_config(args.config_file))
-    target.write_bytes(draw_share_image())
-    print(f"wrote {target}")
+    """Draw each edition's 1200 x 630 share image offline with Chromium (no download)."""
+    from microneedling_site.build import edition_configs
+
+    for edition in edition_configs(args.config_file):
+        with edition as config_file:
+            config = load_site_config(config_file)
+            target = share_image_file(config)
+            target.write_bytes(draw_share_image(share_card(config)))
+            print(f"wrote {target}")
     return 0
 
 

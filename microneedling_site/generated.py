@@ -74,15 +74,25 @@ def add_faq_schema(html: str, name: str) -> str:
 SHARE_CARD = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">
 <rect width="1200" height="630" fill="#283593"/>
 <g fill="#ffffff" transform="translate(90 120) scale(6)"><path d="M3 17h18v3H3zM5 6h2v10H5zm4 2h2v8H9zm4-3h2v11h-2zm4 2h2v9h-2z"/></g>
-<text x="90" y="350" fill="#ffffff" font-family="DejaVu Sans, sans-serif" font-size="76" font-weight="700">Microneedling explained</text>
-<text x="90" y="430" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">What it can and cannot do, the process and the risks.</text>
-<text x="90" y="490" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">Plain English, checked against medical evidence.</text>
+<text x="90" y="350" fill="#ffffff" font-family="DejaVu Sans, sans-serif" font-size="76" font-weight="700">{title}</text>
+<text x="90" y="430" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">{line_1}</text>
+<text x="90" y="490" fill="#e8eaf6" font-family="DejaVu Sans, sans-serif" font-size="38">{line_2}</text>
 </svg>"""
 
 
-def draw_share_image(browser=None, size: tuple[int, int] = (1200, 630)) -> bytes:
-    """The share image as PNG bytes, drawn offline by Debian's Chromium
-    (`browser`: a Playwright browser already running, or None to start one)."""
+def share_card(config) -> str:
+    """The share card of one edition: the site's name and the two lines of
+    extra.strings.share_lines, in that edition's language."""
+    from html import escape
+
+    line_1, line_2 = config["extra"]["strings"]["share_lines"]
+    return SHARE_CARD.format(title=escape(config["site_name"]), line_1=escape(line_1), line_2=escape(line_2))
+
+
+def draw_share_image(card: str, browser=None, size: tuple[int, int] = (1200, 630)) -> bytes:
+    """The share image (`card`, from share_card()) as PNG bytes, drawn offline
+    by Debian's Chromium (`browser`: a Playwright browser already running, or
+    None to start one)."""
     if browser is None:
         from playwright.sync_api import sync_playwright
 
@@ -91,11 +101,11 @@ def draw_share_image(browser=None, size: tuple[int, int] = (1200, 630)) -> bytes
         with sync_playwright() as playwright:
             started = launch_chromium(playwright)
             try:
-                return draw_share_image(started, size)
+                return draw_share_image(card, started, size)
             finally:
                 started.close()
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    page.set_content(f"<body style='margin:0'>{SHARE_CARD}</body>")
+    page.set_content(f"<body style='margin:0'>{card}</body>")
     png = page.screenshot()
     page.close()
     return png

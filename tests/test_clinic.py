@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from microneedling_site import generated as site_generated
 from microneedling_site.text import classes, parse_html, text_of
-from tests.helpers import (CLINIC, CLINIC_SITE_URL, EDITIONS, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
+from tests.helpers import (CLINIC, CLINIC_SITE_URL, EDITIONS, OTHER_EDITIONS, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
                            page_text, redirects, site_config, strict_build, write_clinic_config)
 from tests.helpers import open_page
 
@@ -55,9 +55,13 @@ def test_clinic_details_appear_on_every_page(clinic_site):
 
 
 def test_without_clinic_settings_the_site_is_neutral(built_site):
-    for url in built_site.pages():
+    english = built_site.pages("en")
+    for url in built_site.pages("all"):
         html = built_site.html(url)
-        for trace in ("clinic-contact", "Provided by", "Reviewed by", ">Book a consultation<", '"publisher"', '"reviewedBy"'):
+        traces = ["clinic-contact", "handout-clinic", '"publisher"', '"reviewedBy"']
+        if url in english:
+            traces += ["Provided by", "Reviewed by", ">Book a consultation<"]
+        for trace in traces:
             assert trace not in html, f"{url} shows {trace!r} with no clinic set"
 
 
@@ -257,10 +261,14 @@ def test_print_stylesheet_hides_site_chrome_and_shows_link_addresses(nginx, page
 
 # --- Stable deep links ---------------------------------------------------------
 
-def test_every_heading_has_a_permanent_anchor_link(built_site):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_heading_has_a_permanent_anchor_link(built_site, edition):
     """Each section heading carries one section link to itself, named by
-    aria-label, with no title (whose tooltip would sit over every heading)."""
-    for url in built_site.pages():
+    aria-label in the page's language, with no title (whose tooltip would sit
+    over every heading)."""
+    config = site_config(ROOT / ("mkdocs.yml" if edition == "en" else f"mkdocs.{edition}.yml"))
+    label = config["extra"]["strings"]["section_link"]
+    for url in built_site.pages(edition):
         root = parse_html(built_site.html(url))
         headings = [h for h in root.iter() if re.fullmatch(r"h[2-6]", h.tag) and h.get("id")
                     and not any("clinic-contact__title" in classes(el) for el in h.iter())]
@@ -269,7 +277,7 @@ def test_every_heading_has_a_permanent_anchor_link(built_site):
             links = [a for a in heading.iter("a") if "headerlink" in classes(a)]
             where = f"{url}#{heading.get('id')}"
             assert len(links) == 1 and links[0].get("href") == f"#{heading.get('id')}", where
-            assert links[0].get("aria-label") == "Link to this section", where
+            assert links[0].get("aria-label") == label, where
             assert links[0].get("title") is None, where
 
 
@@ -284,7 +292,7 @@ def test_redirects_land_on_the_moved_section(nginx, page, old, new):
 # --- Sharing and search engines ------------------------------------------------
 
 def test_canonical_description_and_social_tags_on_every_page(clinic_site):
-    for url in clinic_site.pages():
+    for url in clinic_site.pages("all"):
         html = clinic_site.html(url)
         canonical = CLINIC_SITE_URL + url.lstrip("/")
         assert f'<link rel="canonical" href="{canonical}">' in html, url
@@ -292,7 +300,13 @@ def test_canonical_description_and_social_tags_on_every_page(clinic_site):
         for tag in ["og:title", "og:description", "og:image", "og:url", "og:type"]:
             assert f'property="{tag}"' in html, f"{url} lacks {tag}"
         assert f'<meta property="og:url" content="{canonical}">' in html
-        assert f'<meta property="og:image" content="{CLINIC_SITE_URL}assets/images/share.png">' in html
+        # Each edition has its own share card, in its language.
+        code = next((code for code in OTHER_EDITIONS if url.startswith(f"/{code}/")), "")
+        image = site_config(ROOT / (f"mkdocs.{code}.yml" if code else "mkdocs.yml"))["extra"]["share_image"]
+        if code:
+            image = f"{code}/{image}"
+        assert f'<meta property="og:image" content="{CLINIC_SITE_URL}{image}">' in html, url
+        assert (clinic_site.site / image).is_file(), url
         assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
@@ -301,17 +315,28 @@ def test_share_image_is_made_offline_at_the_size_platforms_expect(built_site):
         assert image.size == (1200, 630)
 
 
-def test_committed_share_image_is_what_the_generator_draws_today(browser):
-    """After a change to the share card (generated.py), redraw it with
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_committed_share_image_is_what_the_generator_draws_today(browser, edition):
+    """Each edition's share card is in its own language, its text fits the
+    card, and the committed image is current: after a change to the card
+    (generated.py, extra.strings.share_lines), redraw it with
     `python -m microneedling_site share-image`. Anti-aliasing may move a few
     edge pixels; a changed word or colour moves thousands."""
     from PIL import ImageChops
 
-    drawn = Image.open(io.BytesIO(site_generated.draw_share_image(browser))).convert("RGB")
-    committed = Image.open(site_generated.share_image_file(site_config())).convert("RGB")
+    config = site_config(ROOT / ("mkdocs.yml" if edition == "en" else f"mkdocs.{edition}.yml"))
+    card = site_generated.share_card(config)
+    page = browser.new_page(viewport={"width": 1200, "height": 630})
+    page.set_content(card)
+    right_edges = page.evaluate("() => [...document.querySelectorAll('text')].map(t => t.getBBox().x + t.getBBox().width)")
+    page.close()
+    assert max(right_edges) <= 1200 - 40, f"share card text runs off the card: {right_edges}"
+    drawn = Image.open(io.BytesIO(site_generated.draw_share_image(card, browser))).convert("RGB")
+    committed = Image.open(site_generated.share_image_file(config)).convert("RGB")
     assert drawn.size == committed.size == (1200, 630)
-    changed = sum(1 for pixel in ImageChops.difference(drawn, committed).getdata() if max(pixel) > 48)
-    print(f"share image: {changed} pixels differ from a fresh drawing")
+    diff = ImageChops.difference(drawn, committed).tobytes()  # RGB, 3 bytes a pixel
+    changed = sum(1 for i in range(0, len(diff), 3) if max(diff[i:i + 3]) > 48)
+    print(f"share image ({edition}): {changed} pixels differ from a fresh drawing")
     assert changed <= 200, f"{changed} pixels differ: run `python -m microneedling_site share-image`"
 
 
@@ -324,7 +349,7 @@ def test_sitemap_and_robots(clinic_site):
 
 
 def test_every_content_page_has_medical_web_page_json_ld(built_site):
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         data = json_ld(built_site.html(url))
         assert data, url
         page_data = data[0]
@@ -333,7 +358,9 @@ def test_every_content_page_has_medical_web_page_json_ld(built_site):
         assert page_data["name"] and page_data["description"] and page_data["url"].endswith(url)
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page_data["lastReviewed"])
         assert page_data["about"]["@type"] == "MedicalProcedure"
-        assert "Collagen induction therapy" in page_data["about"]["alternateName"]
+        assert page_data["about"]["name"] == "Microneedling" and page_data["about"]["alternateName"], url
+    about = json_ld(built_site.html("/"))[0]["about"]
+    assert "Collagen induction therapy" in about["alternateName"]
 
 
 def test_faq_json_ld_lists_every_question_with_its_visible_answer(built_site):

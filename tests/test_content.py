@@ -9,7 +9,7 @@ from microneedling_site import checks as site_checks
 from microneedling_site import generated as site_generated
 from microneedling_site import text as site_text
 from microneedling_site.text import parse_html
-from tests.helpers import ROOT, build_site, copy_project, page_text, site_config
+from tests.helpers import EDITIONS, ROOT, build_site, copy_project, page_text, site_config
 
 # Clinics link to these addresses, so they never change.
 REQUIRED_PAGES = ["/", "/what-is-microneedling/", "/benefits/", "/conditions/", "/process/",
@@ -91,17 +91,19 @@ def test_reading_grade_of_every_page(built_site):
     assert average <= AVERAGE_GRADE_LIMIT
 
 
-def test_sentences_are_25_words_or_fewer(built_site):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_sentences_are_25_words_or_fewer(built_site, edition):
     long = []
-    for url in built_site.pages():
+    for url in built_site.pages(edition):
         for tokens in site_text.article_sentences(built_site.html(url)):
             if site_text.word_count(tokens) > SENTENCE_WORDS_LIMIT:
                 long.append(f"{url}: {' '.join(tokens)}")
     assert not long, "\n".join(long)
 
 
-def test_one_short_h1_and_no_skipped_heading_levels(built_site):
-    for url in built_site.pages():
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_one_short_h1_and_no_skipped_heading_levels(built_site, edition):
+    for url in built_site.pages(edition):
         headings = outline(built_site.html(url)).headings
         h1s = [text for level, text in headings if level == 1]
         assert len(h1s) == 1, f"{url}: {h1s}"
@@ -111,20 +113,28 @@ def test_one_short_h1_and_no_skipped_heading_levels(built_site):
             assert after <= before + 1, f"{url}: h{before} is followed by h{after}"
 
 
-def test_every_page_ends_with_its_sources(built_site):
-    for url in built_site.pages():
-        if url == "/sources/":
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_ends_with_its_sources(built_site, edition):
+    """The last section of every page is the same one ("Sources for this
+    page", "Fuentes de esta página"), and the page links a listed source."""
+    last_headings = set()
+    for url in built_site.pages(edition):
+        if url.endswith("/sources/"):
             continue
         page = outline(built_site.html(url))
-        assert page.headings[-1][1] == "Sources for this page", url
+        last_headings.add(page.headings[-1][1])
         assert any("sources/#" in link for link in page.links), f"{url} links no source"
+    assert len(last_headings) == 1, f"pages of {edition} end with different headings: {last_headings}"
+    if edition == "en":
+        assert last_headings == {"Sources for this page"}
 
 
-def test_every_source_link_points_at_a_listed_source(built_site):
-    sources_html = built_site.html("/sources/")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_source_link_points_at_a_listed_source(built_site, edition):
+    sources_html = built_site.html("/sources/" if edition == "en" else f"/{edition}/sources/")
     ids = set(re.findall(r'id="((?:source|article)-\d+)"', sources_html))
     assert len([i for i in ids if i.startswith("article-")]) == 5
-    for url in built_site.pages():
+    for url in built_site.pages(edition):
         for link in outline(built_site.html(url)).links:
             match = re.search(r"sources/#((?:source|article)-\d+)$", link)
             if match:
@@ -141,7 +151,7 @@ def test_review_dates_and_disclaimer_render_on_every_page(built_site):
 
 
 def test_every_image_has_alt_text(built_site):
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         for image in outline(built_site.html(url)).images:
             assert image.get("alt", "").strip(), f"{url}: {image.get('src')} has no alt text"
 
@@ -184,7 +194,7 @@ def test_medical_terms_have_glossary_tooltips(built_site):
 
 
 def test_each_term_has_its_tooltip_on_first_use_only(built_site):
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         terms = [t.casefold() for t in re.findall(r'<abbr title="[^"]+">([^<]+)</abbr>', built_site.html(url))]
         assert len(terms) == len(set(terms)), f"{url}: {sorted(terms)}"
     process = page_text(built_site.html("/process/"))

@@ -32,6 +32,6 @@ def test_built_site_has_one_purged_stylesheet_named_by_its_content(built_site):
         assert kept in text, kept
     for gone in (".md-post", ".md-consent", ".tabbed-set"):
         assert gone not in text, gone
-    for url in built_site.pages():
+    for url in built_site.pages("all"):
         assert f"assets/stylesheets/{stylesheet.name}" in built_site.html(url), url
     assert re.search(rf'href="[^"]*{re.escape(stylesheet.name)}"', (built_site.site / "404.html").read_text())
