@@ -149,16 +149,24 @@ def misnamed_citations(links: list[tuple[str, str, str]], entries: dict[str, str
     return problems
 
 
-@pytest.fixture(scope="module")
-def all_citations(built_site):
-    entries = citations(built_site.html("/sources/")).entries
-    links = [(url, label, target) for url in built_site.pages()
+def edition_citations(built_site, edition: str):
+    """(links, entries) of one edition: every citation link of its pages, and
+    the entries of its own sources page."""
+    root = "/" if edition == "en" else f"/{edition}/"
+    entries = citations(built_site.html(root + "sources/")).entries
+    links = [(url, label, target) for url in built_site.pages(edition)
              for label, target in citations(built_site.html(url)).links]
     return links, entries
 
 
-def test_every_citation_names_the_source_it_links_to(all_citations):
-    links, entries = all_citations
+@pytest.fixture(scope="module")
+def all_citations(built_site):
+    return edition_citations(built_site, "en")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_citation_names_the_source_it_links_to(built_site, edition):
+    links, entries = edition_citations(built_site, edition)
     assert len(entries) >= 60 and len(links) >= 100
     problems = misnamed_citations(links, entries)
     assert not problems, "\n".join(problems)
