@@ -109,6 +109,21 @@ OTHER_EDITIONS = [p.name.split(".")[1] for p in sorted(ROOT.glob("mkdocs.*.yml")
 EDITIONS = ["en", *OTHER_EDITIONS]
 
 
+def edition_root(edition: str) -> str:
+    """Where an edition's pages start: "/" for English, "/es/" for Spanish."""
+    return "/" if edition == "en" else f"/{edition}/"
+
+
+def edition_of(url: str) -> str:
+    """The edition a built page's URL belongs to ("en", "es")."""
+    return next((code for code in OTHER_EDITIONS if url.startswith(f"/{code}/")), "en")
+
+
+def edition_config(edition: str):
+    """An edition's settings as MkDocs reads them (mkdocs.yml, mkdocs.es.yml)."""
+    return site_config(ROOT / ("mkdocs.yml" if edition == "en" else f"mkdocs.{edition}.yml"))
+
+
 class Build:
     def __init__(self, site: Path, log: str):
         self.site = site

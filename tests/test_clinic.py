@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from microneedling_site import generated as site_generated
 from microneedling_site.text import classes, parse_html, text_of
-from tests.helpers import (CLINIC, CLINIC_SITE_URL, EDITIONS, OTHER_EDITIONS, ROOT, Build, build_site, copy_project, fetch, new_url, old_url,
+from tests.helpers import (CLINIC, CLINIC_SITE_URL, EDITIONS, ROOT, Build, build_site, copy_project, edition_config,
+                           edition_of, edition_root, fetch, new_url, old_url,
                            page_text, redirects, site_config, strict_build, write_clinic_config)
 from tests.helpers import open_page
 
@@ -25,7 +26,7 @@ def handouts(site: Build) -> list[str]:
     """Every handout of every edition the site publishes ("/handouts/aftercare/",
     "/es/handouts/aftercare/"...), each of which must print on one sheet."""
     urls = [url for url in site.pages("all") if 'class="handout-link"' in site.html(url)]
-    roots = ["/" if code == "en" else f"/{code}/" for code in EDITIONS if site.pages(code)]
+    roots = [edition_root(code) for code in EDITIONS if site.pages(code)]
     assert sorted(urls) == sorted(root + page for root in roots for page in HANDOUT_PAGES), urls
     return urls
 
@@ -266,8 +267,7 @@ def test_every_heading_has_a_permanent_anchor_link(built_site, edition):
     """Each section heading carries one section link to itself, named by
     aria-label in the page's language, with no title (whose tooltip would sit
     over every heading)."""
-    config = site_config(ROOT / ("mkdocs.yml" if edition == "en" else f"mkdocs.{edition}.yml"))
-    label = config["extra"]["strings"]["section_link"]
+    label = edition_config(edition)["extra"]["strings"]["section_link"]
     for url in built_site.pages(edition):
         root = parse_html(built_site.html(url))
         headings = [h for h in root.iter() if re.fullmatch(r"h[2-6]", h.tag) and h.get("id")
@@ -301,10 +301,8 @@ def test_canonical_description_and_social_tags_on_every_page(clinic_site):
             assert f'property="{tag}"' in html, f"{url} lacks {tag}"
         assert f'<meta property="og:url" content="{canonical}">' in html
         # Each edition has its own share card, in its language.
-        code = next((code for code in OTHER_EDITIONS if url.startswith(f"/{code}/")), "")
-        image = site_config(ROOT / (f"mkdocs.{code}.yml" if code else "mkdocs.yml"))["extra"]["share_image"]
-        if code:
-            image = f"{code}/{image}"
+        edition = edition_of(url)
+        image = edition_root(edition).lstrip("/") + edition_config(edition)["extra"]["share_image"]
         assert f'<meta property="og:image" content="{CLINIC_SITE_URL}{image}">' in html, url
         assert (clinic_site.site / image).is_file(), url
         assert '<meta name="twitter:card" content="summary_large_image">' in html
@@ -324,7 +322,7 @@ def test_committed_share_image_is_what_the_generator_draws_today(browser, editio
     edge pixels; a changed word or colour moves thousands."""
     from PIL import ImageChops
 
-    config = site_config(ROOT / ("mkdocs.yml" if edition == "en" else f"mkdocs.{edition}.yml"))
+    config = edition_config(edition)
     card = site_generated.share_card(config)
     page = browser.new_page(viewport={"width": 1200, "height": 630})
     page.set_content(card)

@@ -9,7 +9,7 @@ from microneedling_site import checks as site_checks
 from microneedling_site import generated as site_generated
 from microneedling_site import text as site_text
 from microneedling_site.text import parse_html
-from tests.helpers import EDITIONS, ROOT, build_site, copy_project, page_text, site_config
+from tests.helpers import EDITIONS, ROOT, build_site, copy_project, edition_root, page_text, site_config
 
 # Clinics link to these addresses, so they never change.
 REQUIRED_PAGES = ["/", "/what-is-microneedling/", "/benefits/", "/conditions/", "/process/",
@@ -131,7 +131,7 @@ def test_every_page_ends_with_its_sources(built_site, edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_source_link_points_at_a_listed_source(built_site, edition):
-    sources_html = built_site.html("/sources/" if edition == "en" else f"/{edition}/sources/")
+    sources_html = built_site.html(edition_root(edition) + "sources/")
     ids = set(re.findall(r'id="((?:source|article)-\d+)"', sources_html))
     assert len([i for i in ids if i.startswith("article-")]) == 5
     for url in built_site.pages(edition):

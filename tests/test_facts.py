@@ -10,7 +10,7 @@ import yaml
 
 from microneedling_site import text as site_text
 from microneedling_site.text import parse_html
-from tests.helpers import EDITIONS, OTHER_EDITIONS, ROOT
+from tests.helpers import EDITIONS, OTHER_EDITIONS, ROOT, edition_root
 
 FACTS = yaml.safe_load((ROOT / "tests" / "data" / "facts.yml").read_text(encoding="utf-8"))
 
@@ -152,8 +152,7 @@ def misnamed_citations(links: list[tuple[str, str, str]], entries: dict[str, str
 def edition_citations(built_site, edition: str):
     """(links, entries) of one edition: every citation link of its pages, and
     the entries of its own sources page."""
-    root = "/" if edition == "en" else f"/{edition}/"
-    entries = citations(built_site.html(root + "sources/")).entries
+    entries = citations(built_site.html(edition_root(edition) + "sources/")).entries
     links = [(url, label, target) for url in built_site.pages(edition)
              for label, target in citations(built_site.html(url)).links]
     return links, entries
